@@ -1,1 +1,1078 @@
-//! TODO
+//! The line protocol encoder: escaping, numbers, one line per point. Pure, no I/O, no
+//! allocation per field (an allocation happens only for default tags passed unsorted).
+//!
+//! Output matches the seed (influxdb-client-python 1.50.0, `Point.to_line_protocol`)
+//! byte for byte, except for the seed quirks FACTS §1 lists, which are errors here.
+
+use crate::error::{Code, Error, Result};
+use crate::point::{self, Point, RawTag, RawValue, MAX_KEY_LEN};
+
+/// Escape table: 0 = copy the byte, else write `\` and this byte.
+const fn escape_table(with_eq: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    t[b',' as usize] = b',';
+    t[b' ' as usize] = b' ';
+    t[b'\n' as usize] = b'n';
+    t[b'\t' as usize] = b't';
+    t[b'\r' as usize] = b'r';
+    if with_eq {
+        t[b'=' as usize] = b'=';
+    }
+    t
+}
+
+static MEASUREMENT_ESCAPES: [u8; 256] = escape_table(false);
+static KEY_ESCAPES: [u8; 256] = escape_table(true);
+
+#[inline]
+fn escape_with(s: &[u8], table: &[u8; 256], out: &mut Vec<u8>) {
+    if point::is_plain(s) {
+        out.extend_from_slice(s);
+        return;
+    }
+    escape_slow(s, table, out)
+}
+
+#[inline(never)]
+fn escape_slow(s: &[u8], table: &[u8; 256], out: &mut Vec<u8>) {
+    let mut last = 0;
+    for (i, &b) in s.iter().enumerate() {
+        let e = table[b as usize];
+        if e != 0 {
+            out.extend_from_slice(s.get(last..i).unwrap_or_default());
+            out.push(b'\\');
+            out.push(e);
+            last = i + 1;
+        }
+    }
+    out.extend_from_slice(s.get(last..).unwrap_or_default());
+}
+
+#[inline]
+fn escape_measurement_bytes(s: &[u8], out: &mut Vec<u8>) {
+    escape_with(s, &MEASUREMENT_ESCAPES, out)
+}
+
+#[inline]
+fn escape_key_bytes(s: &[u8], out: &mut Vec<u8>) {
+    escape_with(s, &KEY_ESCAPES, out)
+}
+
+#[inline]
+fn escape_string_bytes(s: &[u8], out: &mut Vec<u8>) {
+    if !point::string_needs_escape(s) {
+        out.extend_from_slice(s);
+        return;
+    }
+    escape_string_slow(s, out)
+}
+
+#[inline(never)]
+fn escape_string_slow(s: &[u8], out: &mut Vec<u8>) {
+    let mut last = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if b == b'"' || b == b'\\' {
+            out.extend_from_slice(s.get(last..i).unwrap_or_default());
+            out.push(b'\\');
+            out.push(b);
+            last = i + 1;
+        }
+    }
+    out.extend_from_slice(s.get(last..).unwrap_or_default());
+}
+
+/// Measurement escaping: `,` space LF TAB CR become `\,` `\ ` `\n` `\t` `\r`; `=` and `\`
+/// are kept as they are.
+pub fn escape_measurement(s: &str, out: &mut Vec<u8>) {
+    escape_measurement_bytes(s.as_bytes(), out)
+}
+
+/// Tag key, tag value and field key escaping: as [`escape_measurement`] plus `=` → `\=`.
+/// Backslash is kept as it is.
+pub fn escape_key(s: &str, out: &mut Vec<u8>) {
+    escape_key_bytes(s.as_bytes(), out)
+}
+
+/// String field escaping (without the surrounding quotes): only `"` → `\"` and `\` → `\\`;
+/// LF and TAB stay raw.
+pub fn escape_string_field(s: &str, out: &mut Vec<u8>) {
+    escape_string_bytes(s.as_bytes(), out)
+}
+
+/// Signed integer in decimal (no suffix).
+#[inline]
+pub fn write_i64(v: i64, out: &mut Vec<u8>) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// Unsigned integer in decimal (no suffix).
+#[inline]
+pub fn write_u64(v: u64, out: &mut Vec<u8>) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// A float exactly as the seed writes it: Python's `repr(v)` with a trailing `.0` removed.
+///
+/// Shortest round-trip digits (ryu). Python's `repr` uses the exponent form when the decimal
+/// point position `decpt` (value = 0.d1d2... × 10^decpt) is <= -4 or > 16, i.e. for
+/// |v| < 1e-4 or |v| >= 1e16, with a signed exponent of at least two digits (`1e-05`,
+/// `1.5e+16`). Ryu uses the same fixed range except that it also writes `0.0000ddd` for
+/// decpt == -4, so that case and ryu's own exponent form are rewritten.
+///
+/// Non-finite values (which the encoder never writes) come out as Python's repr too:
+/// `nan`, `inf`, `-inf`.
+pub fn write_f64(v: f64, out: &mut Vec<u8>) {
+    if !v.is_finite() {
+        let s: &[u8] = if v.is_nan() {
+            b"nan"
+        } else if v > 0.0 {
+            b"inf"
+        } else {
+            b"-inf"
+        };
+        out.extend_from_slice(s);
+        return;
+    }
+    let mut buf = ryu::Buffer::new();
+    let s = buf.format_finite(v).as_bytes();
+    let (neg, body) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    if !body.contains(&b'e') && !body.starts_with(b"0.0000") {
+        // fixed notation, identical to Python's ("123.0", "0.001", "1e15" as "1000000000000000.0")
+        if neg {
+            out.push(b'-');
+        }
+        out.extend_from_slice(body.strip_suffix(b".0").unwrap_or(body));
+        return;
+    }
+    write_f64_exponent(neg, body, out);
+}
+
+/// Rewrite ryu's output (`d.ddde-7`, `de16`, `0.0000ddd`) in Python's exponent form.
+#[cold]
+fn write_f64_exponent(neg: bool, body: &[u8], out: &mut Vec<u8>) {
+    let (mantissa, exp_text) = match body.iter().position(|&b| b == b'e') {
+        Some(p) => (body.get(..p).unwrap_or_default(), body.get(p + 1..).unwrap_or_default()),
+        None => (body, &b""[..]),
+    };
+    let mut exp: i32 = 0;
+    let mut exp_neg = false;
+    for &b in exp_text {
+        match b {
+            b'-' => exp_neg = true,
+            b'0'..=b'9' => exp = exp.saturating_mul(10).saturating_add(i32::from(b - b'0')),
+            _ => {}
+        }
+    }
+    if exp_neg {
+        exp = -exp;
+    }
+    // significant digits without leading zeros; decpt counts integer-part digits
+    let mut digits = [0u8; 32];
+    let mut n = 0usize;
+    let mut int_len: i32 = 0;
+    let mut leading_zeros: i32 = 0;
+    let mut after_dot = false;
+    for &b in mantissa {
+        if b == b'.' {
+            after_dot = true;
+            continue;
+        }
+        if !after_dot {
+            int_len += 1;
+        }
+        if n == 0 && b == b'0' {
+            leading_zeros += 1;
+            continue;
+        }
+        if let Some(d) = digits.get_mut(n) {
+            *d = b;
+            n += 1;
+        }
+    }
+    while n > 0 && digits.get(n - 1) == Some(&b'0') {
+        n -= 1;
+    }
+    if neg {
+        out.push(b'-');
+    }
+    let Some((first, rest)) = digits.get(..n).and_then(|d| d.split_first()) else {
+        out.push(b'0');
+        return;
+    };
+    let decpt = int_len + exp - leading_zeros;
+    out.push(*first);
+    if !rest.is_empty() {
+        out.push(b'.');
+        out.extend_from_slice(rest);
+    }
+    let e = decpt - 1;
+    out.push(b'e');
+    out.push(if e < 0 { b'-' } else { b'+' });
+    let abs = e.unsigned_abs();
+    if abs < 10 {
+        out.push(b'0');
+    }
+    out.extend_from_slice(itoa::Buffer::new().format(abs).as_bytes());
+}
+
+/// Append one line (no trailing `\n`) for `point` to `out`.
+///
+/// `default_tags` are merged in (they should be sorted by key and unique; if they are not,
+/// they are sorted here, the last of equal keys winning). Default tags with an empty key are
+/// ignored. On a key conflict the DEFAULT tag wins, as in the seed: `_BaseWriteApi.
+/// _append_default_tags` (influxdb_client/client/_base.py, called by `WriteApi.write`) calls
+/// `record.tag(key, val)` on the user's Point, overwriting its value. Following the same code, a
+/// default tag with an empty value hides the point's tag of that key (the seed's tag becomes
+/// `""`/`None` and is skipped) and is not written itself. Default tags are validated like
+/// point tags (reserved keys, backslashes).
+///
+/// Errors (`InvalidPoint`): no field to write (none set, or all NaN/±Inf — the seed returns
+/// `""` and silently writes nothing); an invalid default tag; a series key (measurement and
+/// tags, escaped) longer than 65535 bytes. On error `out` is left exactly as it was.
+pub fn encode_point(point: &Point, default_tags: &[(String, String)], out: &mut Vec<u8>) -> Result<()> {
+    let start = out.len();
+    let r = encode_inner(point, default_tags, out, start);
+    if r.is_err() {
+        out.truncate(start);
+    }
+    r
+}
+
+fn encode_inner(point: &Point, default_tags: &[(String, String)], out: &mut Vec<u8>, start: usize) -> Result<()> {
+    out.reserve(point.text_len() + 24 * point.field_count() + 24);
+    match point.measurement_raw() {
+        (m, true) => escape_measurement_bytes(m, out),
+        (m, false) => out.extend_from_slice(m),
+    }
+
+    if default_tags.is_empty() {
+        for t in point.tags_raw() {
+            put_tag(t, out);
+        }
+    } else if default_tags.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+        write_merged_tags(point, default_tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), out)?;
+    } else {
+        let mut sorted: Vec<&(String, String)> = default_tags.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0)); // stable: equal keys keep their order
+        sorted.reverse();
+        sorted.dedup_by(|a, b| a.0 == b.0); // keeps the first of a run = the last given
+        sorted.reverse();
+        write_merged_tags(point, sorted.into_iter().map(|(k, v)| (k.as_str(), v.as_str())), out)?;
+    }
+    if out.len() - start > MAX_KEY_LEN {
+        return Err(Error::invalid_point(format!(
+            "measurement {}: series key (measurement and tags) is longer than {MAX_KEY_LEN} bytes",
+            point::show(point.measurement())
+        )));
+    }
+
+    out.push(b' ');
+    let mut first = true;
+    for (k, k_esc, v) in point.fields_raw() {
+        if let RawValue::F64(x) = v {
+            if !x.is_finite() {
+                continue; // seed: NaN/±Inf fields are skipped
+            }
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        put(k, k_esc, out, escape_key_bytes);
+        out.push(b'=');
+        match v {
+            RawValue::F64(x) => write_f64(x, out),
+            RawValue::I64(x) => {
+                write_i64(x, out);
+                out.push(b'i');
+            }
+            RawValue::U64(x) => {
+                write_u64(x, out);
+                out.push(b'u');
+            }
+            RawValue::Bool(true) => out.extend_from_slice(b"true"),
+            RawValue::Bool(false) => out.extend_from_slice(b"false"),
+            RawValue::Str(s, esc) => {
+                out.push(b'"');
+                put(s, esc, out, escape_string_slow);
+                out.push(b'"');
+            }
+        }
+    }
+    if first {
+        let why = if point.field_count() == 0 {
+            "it has no fields"
+        } else {
+            "all its fields are NaN or infinite, which InfluxDB cannot store"
+        };
+        return Err(Error::invalid_point(format!(
+            "point {} has nothing to write: {why}",
+            point::show(point.measurement())
+        )));
+    }
+    if let Some(t) = point.time() {
+        out.push(b' ');
+        write_i64(t, out);
+    }
+    Ok(())
+}
+
+/// Copy `s`, through `escape` if `esc` (flags computed when the point stored the string).
+#[inline(always)]
+fn put(s: &[u8], esc: bool, out: &mut Vec<u8>, escape: fn(&[u8], &mut Vec<u8>)) {
+    if esc {
+        escape(s, out)
+    } else {
+        out.extend_from_slice(s)
+    }
+}
+
+#[inline(always)]
+fn put_tag(t: RawTag<'_>, out: &mut Vec<u8>) {
+    out.push(b',');
+    put(t.key, t.key_esc, out, escape_key_bytes);
+    out.push(b'=');
+    put(t.value, t.value_esc, out, escape_key_bytes);
+}
+
+/// Merge the point's tags with sorted, unique default tags; the default wins on equal keys.
+fn write_merged_tags<'d>(
+    point: &Point,
+    defaults: impl Iterator<Item = (&'d str, &'d str)>,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let mut mine = point.tags_raw().peekable();
+    for (dk, dv) in defaults {
+        if dk.is_empty() {
+            continue;
+        }
+        let mut esc = (false, false);
+        if !dv.is_empty() {
+            esc.0 = point::check_tag_key(dk).map_err(default_tag_error)?;
+            esc.1 = point::check_tag_value(dk, dv).map_err(default_tag_error)?;
+        }
+        let dkb = dk.as_bytes();
+        while let Some(&t) = mine.peek() {
+            if t.key < dkb {
+                put_tag(t, out);
+                mine.next();
+            } else {
+                if t.key == dkb {
+                    mine.next(); // the default tag replaces the point's
+                }
+                break;
+            }
+        }
+        if !dv.is_empty() {
+            let t = RawTag { key: dkb, key_esc: esc.0, value: dv.as_bytes(), value_esc: esc.1 };
+            put_tag(t, out);
+        }
+    }
+    for t in mine {
+        put_tag(t, out);
+    }
+    Ok(())
+}
+
+fn default_tag_error(mut e: Error) -> Error {
+    e.message = format!("default {}", e.message);
+    e
+}
+
+/// Check raw line protocol given by a user before it is sent: valid UTF-8, at least one
+/// line that is not blank or a comment. Returns the number of such lines, splitting lines
+/// the way the server does (a `\n` inside a quoted string field value does not end a line,
+/// a backslash skips the next byte). Single pass, no full parse.
+pub fn count_lines(data: &[u8]) -> Result<usize> {
+    if let Err(e) = std::str::from_utf8(data) {
+        return Err(Error::new(
+            Code::InvalidUtf8,
+            format!("line protocol is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        ));
+    }
+    let mut count = 0usize;
+    let mut blank_only = true;
+    let mut i = 0usize;
+    let len = data.len();
+    // state of the current line, as the server's scanLine (models/points.go) tracks it
+    let mut line_start = true; // still in the leading whitespace of the line
+    let mut fields = false;
+    let mut quoted = false;
+    let mut equals = false;
+    while let Some(&b) = data.get(i) {
+        if line_start {
+            match b {
+                b' ' | b'\t' | b'\r' | 0 => {
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    i += 1;
+                    continue;
+                }
+                b'#' => {
+                    blank_only = false;
+                    line_start = false;
+                    // a comment: scanned like a line, never counted
+                }
+                _ => {
+                    blank_only = false;
+                    line_start = false;
+                    count += 1;
+                }
+            }
+        }
+        if b == b'\\' && i + 2 < len {
+            i += 2;
+            continue;
+        }
+        if b == b' ' {
+            fields = true;
+        }
+        if fields {
+            if !quoted && b == b'=' {
+                equals = true;
+                i += 1;
+                continue;
+            } else if b == b'"' && equals {
+                quoted = !quoted;
+            }
+        }
+        if b == b'\n' && !quoted {
+            line_start = true;
+            fields = false;
+            equals = false;
+        }
+        i += 1;
+    }
+    if blank_only {
+        return Err(Error::invalid_argument("line protocol is empty (only whitespace)"));
+    }
+    if count == 0 {
+        return Err(Error::invalid_argument("line protocol has no data lines (only comments)"));
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::point::{Precision, MAX_STRING_FIELD_LEN};
+
+    fn lp(p: &Point) -> String {
+        lp_with(p, &[])
+    }
+
+    fn lp_with(p: &Point, defaults: &[(&str, &str)]) -> String {
+        let d: Vec<(String, String)> = defaults.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut out = Vec::new();
+        encode_point(p, &d, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn f(v: f64) -> String {
+        let mut out = Vec::new();
+        write_f64(v, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn assert_invalid_point<T: std::fmt::Debug>(r: Result<T>, needle: &str) {
+        match r {
+            Err(e) => {
+                assert_eq!(e.code, Code::InvalidPoint, "{e:?}");
+                assert!(e.message.contains(needle), "{:?} does not contain {needle:?}", e.message);
+            }
+            Ok(v) => panic!("expected InvalidPoint, got Ok({v:?})"),
+        }
+    }
+
+    // ---- seed vectors (conformance/seed_vectors.jsonl) ----
+
+    #[test]
+    fn py_lp_01() {
+        let mut p = Point::new("h2 o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.tag("", "warn").unwrap();
+        p.field_i64("level", 2).unwrap();
+        assert_eq!(lp(&p), "h2\\ o,location=europe level=2i");
+    }
+
+    #[test]
+    fn py_lp_02() {
+        let mut p = Point::new("h2,o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.tag("", "warn").unwrap();
+        p.field_i64("level", 2).unwrap();
+        assert_eq!(lp(&p), "h2\\,o,location=europe level=2i");
+    }
+
+    #[test]
+    fn py_lp_03() {
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.tag("log", "").unwrap();
+        p.field_i64("level", 2).unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=2i");
+    }
+
+    #[test]
+    fn py_lp_04() {
+        let mut p = Point::new("h\n2\ro\t_data").unwrap();
+        p.tag("new\nline", "new\nline").unwrap();
+        p.tag("carriage\rreturn", "carriage\nreturn").unwrap();
+        p.tag("t\tab", "t\tab").unwrap();
+        p.field_i64("level", 2).unwrap();
+        assert_eq!(
+            lp(&p),
+            "h\\n2\\ro\\t_data,carriage\\rreturn=carriage\\nreturn,new\\nline=new\\nline,t\\tab=t\\tab level=2i"
+        );
+    }
+
+    #[test]
+    fn py_lp_05() {
+        let mut p = Point::new("h=2o").unwrap();
+        p.tag("l=ocation", "e=urope").unwrap();
+        p.field_i64("l=evel", 2).unwrap();
+        assert_eq!(lp(&p), "h=2o,l\\=ocation=e\\=urope l\\=evel=2i");
+    }
+
+    #[test]
+    fn py_lp_06() {
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_i64("long", 1).unwrap();
+        p.field_f64("double", 250.69).unwrap();
+        p.field_f64("float", 35.0).unwrap();
+        p.field_i64("integer", 7).unwrap();
+        p.field_i64("short", 8).unwrap();
+        p.field_i64("byte", 9).unwrap();
+        p.field_i64("ulong", 10).unwrap();
+        p.field_i64("uint", 11).unwrap();
+        p.field_i64("sbyte", 12).unwrap();
+        p.field_i64("ushort", 13).unwrap();
+        p.field_f64("point", 13.3).unwrap();
+        p.field_f64("decimal", 25.6).unwrap();
+        p.field_f64("decimal-object", 0.142857).unwrap(); // Decimal("0.142857")
+        p.field_bool("boolean", false).unwrap();
+        p.field_str("string", "string value").unwrap();
+        assert_eq!(
+            lp(&p),
+            "h2o,location=europe boolean=false,byte=9i,decimal=25.6,decimal-object=0.142857,double=250.69,\
+             float=35,integer=7i,long=1i,point=13.3,sbyte=12i,short=8i,string=\"string value\",uint=11i,\
+             ulong=10i,ushort=13i"
+        );
+    }
+
+    #[test]
+    fn py_lp_07() {
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_str("level", "string esc\\ape value").unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=\"string esc\\\\ape value\"");
+    }
+
+    #[test]
+    fn py_lp_08() {
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_str("level", "string esc\"ape value").unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=\"string esc\\\"ape value\"");
+    }
+
+    #[test]
+    fn py_lp_09() {
+        // timedelta(hours=356) at US precision
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_i64("level", 2).unwrap();
+        p.set_time(356 * 3600 * 1_000_000, Precision::Us).unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=2i 1281600000000");
+        assert_eq!(p.precision(), Precision::Us);
+    }
+
+    #[test]
+    fn py_lp_10() {
+        // datetime(2015, 10, 15, 8, 20, 15, 750, utc) at US precision
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_bool("level", false).unwrap();
+        p.set_time(1_444_897_215_000_750, Precision::Us).unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=false 1444897215000750");
+    }
+
+    #[test]
+    fn py_lp_11() {
+        // datetime(2015, 10, 15, 8, 20, 15), default NS precision
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_i64("level", 2).unwrap();
+        p.set_time(1_444_897_215_000_000_000, Precision::Ns).unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=2i 1444897215000000000");
+    }
+
+    #[test]
+    fn py_lp_12() {
+        // "1970-01-01T00:00:45.808680869Z" at S precision (truncated to whole seconds)
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_i64("level", 2).unwrap();
+        p.set_time(45, Precision::S).unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=2i 45");
+    }
+
+    #[test]
+    fn py_lp_13() {
+        // datetime(2009, 11, 10, 23, 0, 0, 123456) at MS precision
+        let mut p = Point::new("weather").unwrap();
+        p.set_time(1_257_894_000_123, Precision::Ms).unwrap();
+        p.tag("location", "Přerov").unwrap();
+        p.tag("sid", "12345").unwrap();
+        p.field_f64("temperature", 30.1).unwrap();
+        p.field_i64("int_field", 2).unwrap();
+        p.field_i64("float_field", 0).unwrap();
+        assert_eq!(
+            lp(&p),
+            "weather,location=Přerov,sid=12345 float_field=0i,int_field=2i,temperature=30.1 1257894000123"
+        );
+    }
+
+    #[test]
+    fn py_lp_14() {
+        // seed quirk: "C:\\" became "C:\\ " (a space appended); we refuse the value instead.
+        let mut p = Point::new("test").unwrap();
+        p.tag("empty_tag", "").unwrap();
+        // none_tag=None: not set at all
+        let err = p.tag("backslash_tag", "C:\\\\").unwrap_err();
+        assert_eq!(err.code, Code::InvalidPoint);
+        assert!(err.message.contains("\"backslash_tag\""), "{}", err.message);
+        assert!(err.message.contains("backslash"), "{}", err.message);
+        p.tag("integer_tag", "2").unwrap();
+        p.tag("string_tag", "hello").unwrap();
+        p.field_str("string_val", "hello!").unwrap();
+        p.field_i64("int_val", 1).unwrap();
+        p.field_f64("float_val", 1.1).unwrap();
+        p.field_bool("bool_val", true).unwrap();
+        // the rest of the point is what the seed writes, minus the refused tag
+        assert_eq!(
+            lp(&p),
+            "test,integer_tag=2,string_tag=hello bool_val=true,float_val=1.1,int_val=1i,string_val=\"hello!\""
+        );
+    }
+
+    #[test]
+    fn py_lp_15() {
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        // Decimal("Infinity"/"-Infinity"/"NaN") behave as the floats
+        p.field_f64("decimal-infinity-positive", f64::INFINITY).unwrap();
+        p.field_f64("decimal-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("decimal-nan", f64::NAN).unwrap();
+        p.field_f64("flout-infinity-positive", f64::INFINITY).unwrap();
+        p.field_f64("flout-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("flout-nan", f64::NAN).unwrap();
+        p.field_i64("level", 2).unwrap();
+        assert_eq!(lp(&p), "h2o,location=europe level=2i");
+    }
+
+    #[test]
+    fn py_lp_16() {
+        // seed quirk: returns "" (nothing written, no error); we return a clear error
+        let mut p = Point::new("h2o").unwrap();
+        p.tag("location", "europe").unwrap();
+        p.field_f64("decimal-infinity-positive", f64::INFINITY).unwrap();
+        p.field_f64("decimal-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("decimal-nan", f64::NAN).unwrap();
+        p.field_f64("flout-infinity-positive", f64::INFINITY).unwrap();
+        p.field_f64("flout-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("flout-nan", f64::NAN).unwrap();
+        let mut out = b"keep".to_vec();
+        let err = encode_point(&p, &[], &mut out).unwrap_err();
+        assert_eq!(err.code, Code::InvalidPoint);
+        assert!(err.message.contains("\"h2o\""), "{}", err.message);
+        assert!(err.message.contains("NaN or infinite"), "{}", err.message);
+        assert_eq!(out, b"keep");
+    }
+
+    #[test]
+    fn py_lp_17() {
+        // datetime(2009, 11, 10, 23, 0, 0, 123456, Europe/Berlin) = 22:00 UTC
+        let mut p = Point::new("h2o").unwrap();
+        p.field_i64("val", 1).unwrap();
+        p.set_time(1_257_890_400_123_456_000, Precision::Ns).unwrap();
+        assert_eq!(lp(&p), "h2o val=1i 1257890400123456000");
+    }
+
+    #[test]
+    fn py_lp_18() {
+        let mut p = Point::new("h2o").unwrap();
+        p.field_i64("val", 1).unwrap();
+        p.set_time(1_257_894_000_123_456_000, Precision::Ns).unwrap();
+        assert_eq!(lp(&p), "h2o val=1i 1257894000123456000");
+    }
+
+    #[test]
+    fn py_lp_19() {
+        let mut p = Point::new("test").unwrap();
+        p.tag("tag1", "value1").unwrap();
+        p.tag("tag2", "value\u{2}").unwrap(); // Python "value\2" is an octal escape
+        p.tag("tag3", "value\\3").unwrap();
+        p.tag("tag4", "value\\4").unwrap();
+        p.tag("tag5", "value\\\\5").unwrap();
+        p.set_time(1_624_989_000_000_000_000, Precision::Ns).unwrap();
+        p.field_i64("value", 10).unwrap();
+        assert_eq!(
+            lp(&p),
+            "test,tag1=value1,tag2=value\u{2},tag3=value\\3,tag4=value\\4,tag5=value\\\\5 value=10i 1624989000000000000"
+        );
+    }
+
+    #[test]
+    fn py_lp_20() {
+        let mut p = Point::new("sensor_pt859").unwrap();
+        p.tag("location", "warehouse_125").unwrap();
+        p.tag("version", "2021.06.05.5874").unwrap();
+        p.field_i64("pressure", 125).unwrap();
+        p.field_i64("temperature", 10).unwrap();
+        p.set_time(1_632_208_639, Precision::S).unwrap();
+        assert_eq!(
+            lp(&p),
+            "sensor_pt859,location=warehouse_125,version=2021.06.05.5874 pressure=125i,temperature=10i 1632208639"
+        );
+    }
+
+    #[test]
+    fn py_lp_21() {
+        let mut p = Point::new("h2o_feet").unwrap();
+        p.tag("location", "coyote_creek").unwrap();
+        p.field_f64("water_level", 1.0).unwrap();
+        p.field_u64("some_counter", 108_913_123_234).unwrap(); // field_types "uint"
+        p.set_time(1, Precision::Ns).unwrap();
+        assert_eq!(lp(&p), "h2o_feet,location=coyote_creek some_counter=108913123234u,water_level=1 1");
+    }
+
+    #[test]
+    fn py_lp_22() {
+        let mut p = Point::new("h2o_feet").unwrap();
+        p.tag("location", "coyote_creek").unwrap();
+        p.field_f64("water_level", 1.0).unwrap();
+        p.field_f64("some_counter", 108_913_123_234.0).unwrap(); // field_types "float"
+        p.set_time(1, Precision::Ns).unwrap();
+        assert_eq!(lp(&p), "h2o_feet,location=coyote_creek some_counter=108913123234,water_level=1 1");
+    }
+
+    #[test]
+    fn py_lp_23() {
+        // record_measurement_name; "version" and "temperature" are absent from the dict
+        let mut p = Point::new("custom_sensor_id").unwrap();
+        p.tag("location", "warehouse_125").unwrap();
+        p.field_i64("pressure", 125).unwrap();
+        assert_eq!(lp(&p), "custom_sensor_id,location=warehouse_125 pressure=125i");
+        assert_eq!(p.precision(), Precision::Ns); // write_precision=S only applies to a time
+    }
+
+    #[test]
+    fn py_lp_24() {
+        // seed quirk: writes "#hash_start,..." which the server reads as a comment
+        let err = Point::new("#hash_start").unwrap_err();
+        assert_eq!(err.code, Code::InvalidPoint);
+        assert!(err.message.contains("\"#hash_start\""), "{}", err.message);
+        assert!(err.message.contains("comment"), "{}", err.message);
+        let mut p = Point::new("ok").unwrap();
+        assert_invalid_point(p.clear("#x"), "comment");
+    }
+
+    // ---- escaping ----
+
+    #[test]
+    fn escaping_every_special_char() {
+        let all = "a,b c=d\ne\tf\rg\\h\"i#j";
+        let mut out = Vec::new();
+        escape_measurement(all, &mut out);
+        assert_eq!(out, b"a\\,b\\ c=d\\ne\\tf\\rg\\h\"i#j");
+        out.clear();
+        escape_key(all, &mut out);
+        assert_eq!(out, b"a\\,b\\ c\\=d\\ne\\tf\\rg\\h\"i#j");
+        out.clear();
+        escape_string_field(all, &mut out);
+        assert_eq!(out, "a,b c=d\ne\tf\rg\\\\h\\\"i#j".as_bytes());
+        out.clear();
+        escape_key("", &mut out);
+        escape_key("plain", &mut out);
+        escape_string_field("ž\"", &mut out);
+        assert_eq!(out, "plainž\\\"".as_bytes());
+        out.clear();
+        escape_key(",,", &mut out);
+        escape_measurement("  ", &mut out);
+        escape_string_field("\\\\", &mut out);
+        assert_eq!(out, b"\\,\\,\\ \\ \\\\\\\\");
+    }
+
+    #[test]
+    fn escaping_in_a_point() {
+        let mut p = Point::new("m e,a=s").unwrap();
+        p.tag("k ,=\n\t\r", "v ,=\n\t\r").unwrap();
+        p.field_str("f ,=", "s \"\\\n,=").unwrap();
+        p.field_bool("g\\x", true).unwrap();
+        assert_eq!(
+            lp(&p),
+            "m\\ e\\,a=s,k\\ \\,\\=\\n\\t\\r=v\\ \\,\\=\\n\\t\\r f\\ \\,\\==\"s \\\"\\\\\n,=\",g\\x=true"
+        );
+    }
+
+    // ---- sorting, overwrite, types ----
+
+    #[test]
+    fn sorted_output_and_overwrites() {
+        let mut p = Point::new("m").unwrap();
+        p.field_i64("z", 1).unwrap();
+        p.field_i64("a", 2).unwrap();
+        p.tag("b", "1").unwrap();
+        p.tag("a", "1").unwrap();
+        p.tag("b", "2").unwrap();
+        p.field_f64("z", 2.5).unwrap(); // type change i64 -> f64
+        p.field_str("a", "s").unwrap(); // i64 -> string
+        p.field_u64("m", 0).unwrap();
+        p.field_i64("n", i64::MIN).unwrap();
+        p.field_u64("o", u64::MAX).unwrap();
+        assert_eq!(
+            lp(&p),
+            "m,a=1,b=2 a=\"s\",m=0u,n=-9223372036854775808i,o=18446744073709551615u,z=2.5"
+        );
+        p.field_bool("a", false).unwrap();
+        p.tag("a", "").unwrap();
+        assert_eq!(
+            lp(&p),
+            "m,b=2 a=false,m=0u,n=-9223372036854775808i,o=18446744073709551615u,z=2.5"
+        );
+    }
+
+    #[test]
+    fn timestamps_written_as_given() {
+        let mut p = Point::new("m").unwrap();
+        p.field_i64("f", 1).unwrap();
+        p.set_time(-5, Precision::S).unwrap();
+        assert_eq!(lp(&p), "m f=1i -5");
+        p.set_time(0, Precision::Ns).unwrap();
+        assert_eq!(lp(&p), "m f=1i 0");
+        p.set_time(i64::MAX - 1, Precision::Ns).unwrap();
+        assert_eq!(lp(&p), "m f=1i 9223372036854775806");
+        p.clear_time();
+        assert_eq!(lp(&p), "m f=1i");
+    }
+
+    // ---- default tags ----
+
+    #[test]
+    fn default_tags_merge_and_win_conflicts() {
+        let mut p = Point::new("m").unwrap();
+        p.tag("b", "point").unwrap();
+        p.tag("d", "point").unwrap();
+        p.tag("f", "point").unwrap();
+        p.field_i64("x", 1).unwrap();
+        assert_eq!(
+            lp_with(&p, &[("a", "dflt"), ("d", "dflt"), ("e", "dflt"), ("g", "dflt")]),
+            "m,a=dflt,b=point,d=dflt,e=dflt,f=point,g=dflt x=1i"
+        );
+        assert_eq!(lp_with(&p, &[("z", "1")]), "m,b=point,d=point,f=point,z=1 x=1i");
+        assert_eq!(lp_with(&p, &[("0", "1")]), "m,0=1,b=point,d=point,f=point x=1i");
+        // empty key ignored; empty value hides the point's tag (the seed sets it to "")
+        assert_eq!(lp_with(&p, &[("", "v"), ("b", ""), ("c", "")]), "m,d=point,f=point x=1i");
+        // escaping applies to default tags too
+        assert_eq!(lp_with(&p, &[("h o", "v,=")]), "m,b=point,d=point,f=point,h\\ o=v\\,\\= x=1i");
+        // the point itself is unchanged
+        assert_eq!(lp(&p), "m,b=point,d=point,f=point x=1i");
+        // a point without tags
+        let mut q = Point::new("m").unwrap();
+        q.field_i64("x", 1).unwrap();
+        assert_eq!(lp_with(&q, &[("a", "1"), ("b", "2")]), "m,a=1,b=2 x=1i");
+    }
+
+    #[test]
+    fn default_tags_unsorted_or_duplicated() {
+        let mut p = Point::new("m").unwrap();
+        p.tag("b", "point").unwrap();
+        p.field_i64("x", 1).unwrap();
+        assert_eq!(
+            lp_with(&p, &[("c", "1"), ("a", "1"), ("b", "dflt"), ("a", "2")]),
+            "m,a=2,b=dflt,c=1 x=1i"
+        );
+    }
+
+    #[test]
+    fn invalid_default_tags_are_errors() {
+        let mut p = Point::new("m").unwrap();
+        p.field_i64("x", 1).unwrap();
+        for (k, v, needle) in [
+            ("time", "v", "reserved"),
+            ("_field", "v", "reserved"),
+            ("k", "v\\", "backslash"),
+            ("k\\", "v", "backslash"),
+        ] {
+            let d = vec![(k.to_string(), v.to_string())];
+            let mut out = b"prefix\n".to_vec();
+            let e = encode_point(&p, &d, &mut out).unwrap_err();
+            assert_eq!(e.code, Code::InvalidPoint);
+            assert!(e.message.starts_with("default "), "{}", e.message);
+            assert!(e.message.contains(needle), "{}", e.message);
+            assert_eq!(out, b"prefix\n");
+        }
+        // an empty value is not validated (it is not written)
+        assert_eq!(lp_with(&p, &[("time", "")]), "m x=1i");
+    }
+
+    // ---- errors leave `out` unchanged ----
+
+    #[test]
+    fn no_fields_is_an_error_and_out_is_unchanged() {
+        let mut p = Point::new("cpu").unwrap();
+        p.tag("host", "a").unwrap();
+        let mut out = b"line one\n".to_vec();
+        let e = encode_point(&p, &[("r".into(), "x".into())], &mut out).unwrap_err();
+        assert_eq!(e.code, Code::InvalidPoint);
+        assert!(e.message.contains("no fields"), "{}", e.message);
+        assert_eq!(out, b"line one\n");
+        p.field_f64("n", f64::NAN).unwrap();
+        let e = encode_point(&p, &[], &mut out).unwrap_err();
+        assert!(e.message.contains("NaN"), "{}", e.message);
+        assert_eq!(out, b"line one\n");
+        p.field_f64("n", 1.0).unwrap();
+        encode_point(&p, &[], &mut out).unwrap();
+        assert_eq!(out, b"line one\ncpu,host=a n=1");
+    }
+
+    #[test]
+    fn series_key_too_long() {
+        let mut p = Point::new(&"m".repeat(40_000)).unwrap();
+        p.field_i64("x", 1).unwrap();
+        p.tag("t", &"v".repeat(25_000)).unwrap();
+        let mut out = Vec::new();
+        encode_point(&p, &[], &mut out).unwrap();
+        p.tag("u", &"w".repeat(1_000)).unwrap();
+        let mut out = b"x".to_vec();
+        assert_invalid_point(encode_point(&p, &[], &mut out), "65535");
+        assert_eq!(out, b"x");
+    }
+
+    #[test]
+    fn big_string_field_encodes() {
+        let mut p = Point::new("m").unwrap();
+        let s = "\"".repeat(MAX_STRING_FIELD_LEN);
+        p.field_str("s", &s).unwrap();
+        let mut out = Vec::new();
+        encode_point(&p, &[], &mut out).unwrap();
+        assert_eq!(out.len(), "m s=\"\"".len() + 2 * MAX_STRING_FIELD_LEN);
+    }
+
+    #[test]
+    fn encode_appends_and_reuses() {
+        let mut p = Point::new("cpu").unwrap();
+        let mut out = Vec::new();
+        for i in 0..3i64 {
+            p.clear("cpu").unwrap();
+            p.tag("host", &format!("h{i}")).unwrap();
+            p.field_i64("v", i).unwrap();
+            if !out.is_empty() {
+                out.push(b'\n');
+            }
+            encode_point(&p, &[], &mut out).unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "cpu,host=h0 v=0i\ncpu,host=h1 v=1i\ncpu,host=h2 v=2i");
+    }
+
+    // ---- numbers ----
+
+    #[test]
+    fn integers() {
+        let mut out = Vec::new();
+        write_i64(i64::MIN, &mut out);
+        out.push(b' ');
+        write_i64(0, &mut out);
+        out.push(b' ');
+        write_u64(u64::MAX, &mut out);
+        assert_eq!(out, b"-9223372036854775808 0 18446744073709551615");
+    }
+
+    #[test]
+    fn floats_like_python_repr() {
+        for (v, s) in [
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (1.0, "1"),
+            (-1.5, "-1.5"),
+            (35.0, "35"),
+            (0.1, "0.1"),
+            (0.0001, "0.0001"),
+            (0.00011, "0.00011"),
+            (0.00001, "1e-05"),
+            (0.000012345, "1.2345e-05"),
+            (-0.00001, "-1e-05"),
+            (1e-7, "1e-07"),
+            (1e15, "1000000000000000"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (9999999999999998.0, "9999999999999998"),
+            (1e22, "1e+22"),
+            (1e100, "1e+100"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+            (123456789.125, "123456789.125"),
+            (f64::NAN, "nan"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(f(v), s, "{v:e}");
+        }
+    }
+
+    #[test]
+    fn floats_match_python_table() {
+        let table = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/float_repr.tsv"));
+        let mut n = 0;
+        let mut out = Vec::new();
+        for line in table.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let (hex, want) = line.split_once('\t').unwrap();
+            let v = f64::from_bits(u64::from_str_radix(hex, 16).unwrap());
+            out.clear();
+            write_f64(v, &mut out);
+            assert_eq!(std::str::from_utf8(&out).unwrap(), want, "bits {hex}");
+            n += 1;
+        }
+        assert!(n >= 3000, "only {n} values");
+    }
+
+    // ---- count_lines ----
+
+    #[test]
+    fn count_lines_counts_data_lines() {
+        assert_eq!(count_lines(b"m f=1").unwrap(), 1);
+        assert_eq!(count_lines(b"m f=1\n").unwrap(), 1);
+        assert_eq!(count_lines(b"m f=1\nm f=2\r\n\n  \n\tm f=3").unwrap(), 3);
+        assert_eq!(count_lines(b"# comment\nm f=1\n  # indented comment\n").unwrap(), 1);
+        // a newline inside a quoted string field does not end the line (as the server reads it)
+        assert_eq!(count_lines(b"m s=\"a\nb\"\nm f=2").unwrap(), 2);
+        // an escaped quote does not open a string
+        assert_eq!(count_lines(b"m s=\"a\\\"\nb\"\nm f=2").unwrap(), 2);
+        // quotes in the measurement/tags are literal
+        assert_eq!(count_lines(b"m\"x,t=\"v f=1\nm f=2").unwrap(), 2);
+        assert_eq!(count_lines("m,t=ž f=\"é\"".as_bytes()).unwrap(), 1);
+    }
+
+    #[test]
+    fn count_lines_errors() {
+        for empty in [&b""[..], b"\n", b"  \r\n\t\n"] {
+            let e = count_lines(empty).unwrap_err();
+            assert_eq!(e.code, Code::InvalidArgument);
+            assert!(e.message.contains("empty"), "{}", e.message);
+        }
+        let e = count_lines(b"# only\n#comments").unwrap_err();
+        assert_eq!(e.code, Code::InvalidArgument);
+        assert!(e.message.contains("comments"), "{}", e.message);
+        let e = count_lines(b"m f=1\nm s=\"\xff\"").unwrap_err();
+        assert_eq!(e.code, Code::InvalidUtf8);
+        assert!(e.message.contains("byte 11"), "{}", e.message);
+    }
+}

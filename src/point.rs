@@ -1,1 +1,1007 @@
-//! TODO
+//! The point model: a measurement, tags and fields kept sorted by key, a typed value per
+//! field, an optional timestamp and its precision.
+//!
+//! Storage: every string of a point (measurement, keys, tag values, string field values) lives
+//! in ONE arena `String`; tag and field entries hold `u32` ranges into it, in two small `Vec`s
+//! kept sorted by binary-search insertion. A point is therefore about three allocations and
+//! [`Point::clear`] reuses all of them. Replacing a key's value appends the new value and
+//! leaves the old bytes as garbage, which is compacted once it exceeds half of the arena.
+//!
+//! Validation happens when a value is set, so that a point that was built without error
+//! encodes without error (except for the "no writable field" case, see
+//! [`crate::line_protocol::encode_point`]). Rules (FACTS §1 and §4):
+//! - measurement: not empty, does not start with `#` (the server would read the line as a
+//!   comment), at most 65535 bytes;
+//! - tag with an empty key or an empty value: accepted and not emitted (an empty value
+//!   removes the tag set earlier under that key, like the seed where the value becomes "");
+//! - tag keys `_measurement`, `_field`, `time` are reserved by the server;
+//! - keys at most 65535 bytes, string field values at most 1 MiB (1,048,576 bytes);
+//! - a backslash at the end of a measurement/key/tag value, or directly before a character
+//!   that the encoder escapes (`,` space `=`; `,` space in the measurement) is rejected: the
+//!   line protocol has no escape for a backslash there, so the server would read a different
+//!   value or reject the whole batch (the seed appends a space to such tag values instead,
+//!   silently changing them — quirk PY-LP-14).
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// Largest measurement / key length the server accepts (bytes).
+pub const MAX_KEY_LEN: usize = 65535;
+/// Largest string field value the server accepts (bytes).
+pub const MAX_STRING_FIELD_LEN: usize = 1 << 20;
+/// Smallest timestamp (in nanoseconds) the server accepts.
+pub const MIN_TIME_NS: i64 = i64::MIN + 2;
+/// Largest timestamp (in nanoseconds) the server accepts.
+pub const MAX_TIME_NS: i64 = i64::MAX - 1;
+
+/// Timestamp precision. The numeric values are part of the C ABI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Precision {
+    #[default]
+    Ns = 0,
+    Us = 1,
+    Ms = 2,
+    S = 3,
+}
+
+impl Precision {
+    /// The value of the `precision` query parameter: "ns", "us", "ms" or "s".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Ns => "ns",
+            Precision::Us => "us",
+            Precision::Ms => "ms",
+            Precision::S => "s",
+        }
+    }
+
+    /// Parse "ns", "us", "ms" or "s" (ASCII case-insensitive).
+    pub fn parse(s: &str) -> Option<Precision> {
+        [Precision::Ns, Precision::Us, Precision::Ms, Precision::S]
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s))
+    }
+
+    /// 0 = ns, 1 = us, 2 = ms, 3 = s.
+    pub fn from_i32(v: i32) -> Option<Precision> {
+        match v {
+            0 => Some(Precision::Ns),
+            1 => Some(Precision::Us),
+            2 => Some(Precision::Ms),
+            3 => Some(Precision::S),
+            _ => None,
+        }
+    }
+
+    /// Nanoseconds in one unit of this precision.
+    pub fn nanos_per_unit(self) -> i64 {
+        match self {
+            Precision::Ns => 1,
+            Precision::Us => 1_000,
+            Precision::Ms => 1_000_000,
+            Precision::S => 1_000_000_000,
+        }
+    }
+}
+
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A borrowed view of a field value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldValue<'a> {
+    F64(f64),
+    I64(i64),
+    U64(u64),
+    Bool(bool),
+    Str(&'a str),
+}
+
+/// A byte range of the arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn len(self) -> usize {
+        self.end.saturating_sub(self.start) as usize
+    }
+}
+
+/// `TagEntry::esc` / `FieldEntry::esc` bits: the string needs escaping (computed when stored,
+/// so the encoder copies plain strings without looking at them again).
+const ESC_KEY: u8 = 1;
+const ESC_VALUE: u8 = 2;
+
+#[derive(Clone, Copy, Debug)]
+struct TagEntry {
+    key: Span,
+    value: Span,
+    esc: u8,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Value {
+    F64(f64),
+    I64(i64),
+    U64(u64),
+    Bool(bool),
+    Str(Span),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct FieldEntry {
+    key: Span,
+    value: Value,
+    esc: u8,
+}
+
+/// One data point. Build it with [`Point::new`] and the setters, encode it with
+/// [`crate::line_protocol::encode_point`].
+#[derive(Clone)]
+pub struct Point {
+    /// measurement, then keys and values in insertion order (plus garbage)
+    arena: String,
+    measurement: Span,
+    measurement_esc: bool,
+    tags: Vec<TagEntry>,
+    fields: Vec<FieldEntry>,
+    time: Option<i64>,
+    precision: Precision,
+    /// bytes of the arena no longer referenced
+    garbage: usize,
+}
+
+/// Arena bytes at which compaction starts to be considered.
+const COMPACT_MIN: usize = 4096;
+
+#[inline]
+fn span_str(arena: &str, s: Span) -> &str {
+    arena.get(s.start as usize..s.end as usize).unwrap_or("")
+}
+
+#[inline]
+fn span_bytes(arena: &str, s: Span) -> &[u8] {
+    arena.as_bytes().get(s.start as usize..s.end as usize).unwrap_or(&[])
+}
+
+/// A user string for an error message: Debug-quoted, cut after 64 bytes.
+pub(crate) fn show(s: &str) -> String {
+    const MAX: usize = 64;
+    if s.len() <= MAX {
+        return format!("{s:?}");
+    }
+    let mut cut = MAX;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{:?}... ({} bytes)", s.get(..cut).unwrap_or(""), s.len())
+}
+
+const fn repeat(b: u8) -> u64 {
+    (b as u64) * 0x0101_0101_0101_0101
+}
+const LO: u64 = repeat(0x01);
+const HI: u64 = repeat(0x80);
+
+/// Whether any byte of `x` is zero.
+#[inline(always)]
+fn has_zero(x: u64) -> bool {
+    x.wrapping_sub(LO) & !x & HI != 0
+}
+
+/// Whether any byte of `x` is below 0x21 (space and control bytes).
+#[inline(always)]
+fn has_below_0x21(x: u64) -> bool {
+    x.wrapping_sub(repeat(0x21)) & !x & HI != 0
+}
+
+/// True if `s` needs no escaping as a measurement, key or tag value and has no backslash:
+/// no byte below 0x21 (space, LF, TAB, CR, other controls), `,`, `=` or `\`. Eight bytes at a
+/// time; a `false` only means "look closer".
+#[inline]
+pub(crate) fn is_plain(s: &[u8]) -> bool {
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        if has_below_0x21(x) || has_zero(x ^ repeat(b',')) || has_zero(x ^ repeat(b'='))
+            || has_zero(x ^ repeat(b'\\'))
+        {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| b > b' ' && b != b',' && b != b'=' && b != b'\\')
+}
+
+/// True if a string field value needs escaping (has `"` or `\`).
+#[inline]
+pub(crate) fn string_needs_escape(s: &[u8]) -> bool {
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        if has_zero(x ^ repeat(b'"')) || has_zero(x ^ repeat(b'\\')) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b == b'"' || b == b'\\')
+}
+
+/// Whether `s` has a backslash at its end or directly before one of `specials`: a place where
+/// the line protocol cannot represent a literal backslash.
+pub(crate) fn has_bad_backslash(s: &[u8], specials: &[u8]) -> bool {
+    let mut it = s.iter().peekable();
+    while let Some(&b) = it.next() {
+        if b == b'\\' {
+            match it.peek() {
+                None => return true,
+                Some(&&n) if specials.contains(&n) => return true,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+const KEY_SPECIALS: &[u8] = b", =";
+const MEASUREMENT_SPECIALS: &[u8] = b", ";
+
+fn backslash_error(what: &str, s: &str) -> Error {
+    Error::invalid_point(format!(
+        "{what} {}: a backslash at the end or directly before ',', ' ' or '=' cannot be \
+         written in line protocol (the server would read another value)",
+        show(s)
+    ))
+}
+
+/// Checks a measurement name; Ok(true) if it needs escaping.
+pub(crate) fn check_measurement(m: &str) -> Result<bool> {
+    if m.is_empty() {
+        return Err(Error::invalid_point("measurement must not be empty"));
+    }
+    if m.starts_with('#') {
+        return Err(Error::invalid_point(format!(
+            "measurement {} starts with '#': the server would read the line as a comment",
+            show(m)
+        )));
+    }
+    if m.len() > MAX_KEY_LEN {
+        return Err(Error::invalid_point(format!(
+            "measurement {} is longer than {MAX_KEY_LEN} bytes",
+            show(m)
+        )));
+    }
+    if is_plain(m.as_bytes()) {
+        return Ok(false);
+    }
+    if has_bad_backslash(m.as_bytes(), MEASUREMENT_SPECIALS) {
+        return Err(backslash_error("measurement", m));
+    }
+    Ok(true)
+}
+
+/// Checks a non-empty tag key; Ok(true) if it needs escaping.
+pub(crate) fn check_tag_key(key: &str) -> Result<bool> {
+    if matches!(key, "_measurement" | "_field" | "time") {
+        return Err(Error::invalid_point(format!(
+            "tag key {key:?} is reserved by InfluxDB"
+        )));
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(Error::invalid_point(format!(
+            "tag key {} is longer than {MAX_KEY_LEN} bytes",
+            show(key)
+        )));
+    }
+    if is_plain(key.as_bytes()) {
+        return Ok(false);
+    }
+    if has_bad_backslash(key.as_bytes(), KEY_SPECIALS) {
+        return Err(backslash_error("tag key", key));
+    }
+    Ok(true)
+}
+
+/// Checks a non-empty tag value (`key` names it in the message); Ok(true) if it needs escaping.
+pub(crate) fn check_tag_value(key: &str, value: &str) -> Result<bool> {
+    if value.len() > MAX_KEY_LEN {
+        return Err(Error::invalid_point(format!(
+            "tag {}: value is longer than {MAX_KEY_LEN} bytes",
+            show(key)
+        )));
+    }
+    if is_plain(value.as_bytes()) {
+        return Ok(false);
+    }
+    if has_bad_backslash(value.as_bytes(), KEY_SPECIALS) {
+        return Err(Error::invalid_point(format!(
+            "tag {}: value {} has a backslash at the end or directly before ',', ' ' or '=', \
+             which line protocol cannot represent",
+            show(key),
+            show(value)
+        )));
+    }
+    Ok(true)
+}
+
+/// Checks a field key; Ok(true) if it needs escaping.
+fn check_field_key(key: &str) -> Result<bool> {
+    if key.is_empty() {
+        return Err(Error::invalid_point("field key must not be empty"));
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(Error::invalid_point(format!(
+            "field key {} is longer than {MAX_KEY_LEN} bytes",
+            show(key)
+        )));
+    }
+    if is_plain(key.as_bytes()) {
+        return Ok(false);
+    }
+    if has_bad_backslash(key.as_bytes(), KEY_SPECIALS) {
+        return Err(backslash_error("field key", key));
+    }
+    Ok(true)
+}
+
+impl Point {
+    /// A new point with no tags, no fields and no time.
+    /// Errors: empty measurement, measurement starting with `#`, longer than 65535 bytes,
+    /// or with a backslash that cannot be written.
+    pub fn new(measurement: &str) -> Result<Point> {
+        let measurement_esc = check_measurement(measurement)?;
+        let mut arena = String::with_capacity(measurement.len() + 112);
+        arena.push_str(measurement);
+        Ok(Point {
+            arena,
+            measurement: Span { start: 0, end: measurement.len() as u32 },
+            measurement_esc,
+            tags: Vec::new(),
+            fields: Vec::new(),
+            time: None,
+            precision: Precision::Ns,
+            garbage: 0,
+        })
+    }
+
+    /// Reset to an empty point with a new measurement, keeping the allocations.
+    /// On error the point is left unchanged.
+    pub fn clear(&mut self, measurement: &str) -> Result<()> {
+        self.measurement_esc = check_measurement(measurement)?;
+        self.arena.clear();
+        self.arena.push_str(measurement);
+        self.measurement = Span { start: 0, end: measurement.len() as u32 };
+        self.tags.clear();
+        self.fields.clear();
+        self.time = None;
+        self.precision = Precision::Ns;
+        self.garbage = 0;
+        Ok(())
+    }
+
+    pub fn measurement(&self) -> &str {
+        span_str(&self.arena, self.measurement)
+    }
+
+    /// Append `s` to the arena and return its span.
+    fn push(&mut self, s: &str) -> Result<Span> {
+        let start = self.arena.len();
+        let end = start + s.len();
+        if end > u32::MAX as usize {
+            return Err(Error::invalid_point("point is too large (more than 4 GiB of text)"));
+        }
+        self.arena.push_str(s);
+        Ok(Span { start: start as u32, end: end as u32 })
+    }
+
+    /// Index of `key` in the sorted tag list (Ok) or where it would go (Err).
+    fn find_tag(&self, key: &str) -> std::result::Result<usize, usize> {
+        let arena = &self.arena;
+        match self.tags.last() {
+            None => return Err(0),
+            Some(last) if span_bytes(arena, last.key) < key.as_bytes() => return Err(self.tags.len()),
+            _ => {}
+        }
+        self.tags.binary_search_by(|e| span_bytes(arena, e.key).cmp(key.as_bytes()))
+    }
+
+    fn find_field(&self, key: &str) -> std::result::Result<usize, usize> {
+        let arena = &self.arena;
+        match self.fields.last() {
+            None => return Err(0),
+            Some(last) if span_bytes(arena, last.key) < key.as_bytes() => {
+                return Err(self.fields.len())
+            }
+            _ => {}
+        }
+        self.fields.binary_search_by(|e| span_bytes(arena, e.key).cmp(key.as_bytes()))
+    }
+
+    /// Set a tag. An empty key or value is accepted and not written; an empty value removes
+    /// a tag set earlier under the same key. Setting a key again keeps the last value.
+    pub fn tag(&mut self, key: &str, value: &str) -> Result<()> {
+        if key.is_empty() {
+            return Ok(());
+        }
+        if value.is_empty() {
+            if let Ok(i) = self.find_tag(key) {
+                let e = self.tags.remove(i);
+                self.garbage += e.key.len() + e.value.len();
+                self.maybe_compact();
+            }
+            return Ok(());
+        }
+        let key_esc = check_tag_key(key)?;
+        let value_esc = check_tag_value(key, value)?;
+        let esc = if key_esc { ESC_KEY } else { 0 } | if value_esc { ESC_VALUE } else { 0 };
+        match self.find_tag(key) {
+            Ok(i) => {
+                let v = self.push(value)?;
+                if let Some(e) = self.tags.get_mut(i) {
+                    self.garbage += e.value.len();
+                    e.value = v;
+                    e.esc = esc;
+                }
+                self.maybe_compact();
+            }
+            Err(i) => {
+                let start = self.arena.len();
+                let k = self.push(key)?;
+                let v = match self.push(value) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.arena.truncate(start);
+                        return Err(e);
+                    }
+                };
+                self.tags.insert(i, TagEntry { key: k, value: v, esc });
+            }
+        }
+        Ok(())
+    }
+
+    fn set_field(&mut self, key: &str, value: Value, str_value: &str) -> Result<()> {
+        let key_esc = check_field_key(key)?;
+        let start = self.arena.len();
+        let mut value_esc = false;
+        let value = match value {
+            Value::Str(_) => {
+                value_esc = string_needs_escape(str_value.as_bytes());
+                Value::Str(self.push(str_value)?)
+            }
+            v => v,
+        };
+        let esc = if key_esc { ESC_KEY } else { 0 } | if value_esc { ESC_VALUE } else { 0 };
+        match self.find_field(key) {
+            Ok(i) => {
+                if let Some(e) = self.fields.get_mut(i) {
+                    if let Value::Str(old) = e.value {
+                        self.garbage += old.len();
+                    }
+                    e.value = value;
+                    e.esc = esc;
+                }
+                self.maybe_compact();
+            }
+            Err(i) => match self.push(key) {
+                Ok(k) => self.fields.insert(i, FieldEntry { key: k, value, esc }),
+                Err(e) => {
+                    self.arena.truncate(start);
+                    return Err(e);
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// Set a float field. NaN and ±Inf are stored but not written (seed behaviour).
+    pub fn field_f64(&mut self, key: &str, v: f64) -> Result<()> {
+        self.set_field(key, Value::F64(v), "")
+    }
+
+    /// Set a signed integer field (written with suffix `i`).
+    pub fn field_i64(&mut self, key: &str, v: i64) -> Result<()> {
+        self.set_field(key, Value::I64(v), "")
+    }
+
+    /// Set an unsigned integer field (written with suffix `u`).
+    pub fn field_u64(&mut self, key: &str, v: u64) -> Result<()> {
+        self.set_field(key, Value::U64(v), "")
+    }
+
+    pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
+        self.set_field(key, Value::Bool(v), "")
+    }
+
+    /// Set a string field (at most 1 MiB).
+    pub fn field_str(&mut self, key: &str, v: &str) -> Result<()> {
+        if v.len() > MAX_STRING_FIELD_LEN {
+            return Err(Error::invalid_point(format!(
+                "field {}: string value of {} bytes is longer than {MAX_STRING_FIELD_LEN} bytes (1 MiB)",
+                show(key),
+                v.len()
+            )));
+        }
+        self.set_field(key, Value::Str(Span { start: 0, end: 0 }), v)
+    }
+
+    /// Set the timestamp, counted in `precision` units since the Unix epoch. It is written as
+    /// given; `precision` travels with the point. Error if the instant is outside
+    /// [i64::MIN + 2, i64::MAX - 1] nanoseconds (the server's range).
+    pub fn set_time(&mut self, time: i64, precision: Precision) -> Result<()> {
+        match time.checked_mul(precision.nanos_per_unit()) {
+            Some(ns) if (MIN_TIME_NS..=MAX_TIME_NS).contains(&ns) => {
+                self.time = Some(time);
+                self.precision = precision;
+                Ok(())
+            }
+            _ => Err(Error::invalid_point(format!(
+                "time {time} {precision} is outside the range InfluxDB accepts \
+                 ({MIN_TIME_NS}..={MAX_TIME_NS} ns)"
+            ))),
+        }
+    }
+
+    /// Remove the timestamp (the server then uses its own clock). The precision is kept.
+    pub fn clear_time(&mut self) {
+        self.time = None;
+    }
+
+    pub fn time(&self) -> Option<i64> {
+        self.time
+    }
+
+    /// The precision given with the last [`Point::set_time`]; `Ns` by default.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// The tags the encoder writes, sorted by key.
+    pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.tags
+            .iter()
+            .map(move |e| (span_str(&self.arena, e.key), span_str(&self.arena, e.value)))
+    }
+
+    /// All stored fields (including NaN/±Inf ones, which the encoder skips), sorted by key.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, FieldValue<'_>)> + '_ {
+        self.fields
+            .iter()
+            .map(move |e| (span_str(&self.arena, e.key), self.view(e.value)))
+    }
+
+    fn view(&self, v: Value) -> FieldValue<'_> {
+        match v {
+            Value::F64(x) => FieldValue::F64(x),
+            Value::I64(x) => FieldValue::I64(x),
+            Value::U64(x) => FieldValue::U64(x),
+            Value::Bool(x) => FieldValue::Bool(x),
+            Value::Str(s) => FieldValue::Str(span_str(&self.arena, s)),
+        }
+    }
+
+    /// Number of tags the encoder writes.
+    pub fn tag_count(&self) -> usize {
+        self.tags.len()
+    }
+
+    /// Number of stored fields.
+    pub fn field_count(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Encoder access: the measurement and whether it needs escaping.
+    pub(crate) fn measurement_raw(&self) -> (&[u8], bool) {
+        (span_bytes(&self.arena, self.measurement), self.measurement_esc)
+    }
+
+    /// Encoder access: tags as raw bytes with their escaping flags.
+    pub(crate) fn tags_raw(&self) -> impl Iterator<Item = RawTag<'_>> + '_ {
+        self.tags.iter().map(move |e| RawTag {
+            key: span_bytes(&self.arena, e.key),
+            key_esc: e.esc & ESC_KEY != 0,
+            value: span_bytes(&self.arena, e.value),
+            value_esc: e.esc & ESC_VALUE != 0,
+        })
+    }
+
+    /// Encoder access: fields with string values as raw bytes, with escaping flags.
+    pub(crate) fn fields_raw(&self) -> impl Iterator<Item = (&[u8], bool, RawValue<'_>)> + '_ {
+        self.fields.iter().map(move |e| {
+            let v = match e.value {
+                Value::F64(x) => RawValue::F64(x),
+                Value::I64(x) => RawValue::I64(x),
+                Value::U64(x) => RawValue::U64(x),
+                Value::Bool(x) => RawValue::Bool(x),
+                Value::Str(s) => RawValue::Str(span_bytes(&self.arena, s), e.esc & ESC_VALUE != 0),
+            };
+            (span_bytes(&self.arena, e.key), e.esc & ESC_KEY != 0, v)
+        })
+    }
+
+    /// Total bytes of the live strings (a size hint for the encoder).
+    pub(crate) fn text_len(&self) -> usize {
+        self.arena.len().saturating_sub(self.garbage)
+    }
+
+    fn maybe_compact(&mut self) {
+        if self.arena.len() >= COMPACT_MIN && self.garbage > self.arena.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Rewrite the arena with only the live strings.
+    fn compact(&mut self) {
+        let mut arena = String::with_capacity(self.arena.len().saturating_sub(self.garbage));
+        let mut copy = |s: Span| -> Span {
+            let start = arena.len() as u32;
+            arena.push_str(span_str(&self.arena, s));
+            Span { start, end: arena.len() as u32 }
+        };
+        self.measurement = copy(self.measurement);
+        for e in &mut self.tags {
+            e.key = copy(e.key);
+            e.value = copy(e.value);
+        }
+        for e in &mut self.fields {
+            e.key = copy(e.key);
+            if let Value::Str(s) = e.value {
+                e.value = Value::Str(copy(s));
+            }
+        }
+        self.arena = arena;
+        self.garbage = 0;
+    }
+}
+
+/// A field value with the string as bytes and whether it needs escaping (encoder use).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RawValue<'a> {
+    F64(f64),
+    I64(i64),
+    U64(u64),
+    Bool(bool),
+    Str(&'a [u8], bool),
+}
+
+/// A tag as bytes with escaping flags (encoder use).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawTag<'a> {
+    pub key: &'a [u8],
+    pub key_esc: bool,
+    pub value: &'a [u8],
+    pub value_esc: bool,
+}
+
+/// Debug output is bounded: long strings are cut.
+impl fmt::Debug for Point {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Tags<'a>(&'a Point);
+        impl fmt::Debug for Tags<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut m = f.debug_map();
+                for (k, v) in self.0.tags().take(32) {
+                    m.entry(&format_args!("{}", show(k)), &format_args!("{}", show(v)));
+                }
+                m.finish()
+            }
+        }
+        struct Fields<'a>(&'a Point);
+        impl fmt::Debug for Fields<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut m = f.debug_map();
+                for (k, v) in self.0.fields().take(32) {
+                    let k = format_args!("{}", show(k));
+                    match v {
+                        FieldValue::Str(s) => m.entry(&k, &format_args!("Str({})", show(s))),
+                        other => m.entry(&k, &other),
+                    };
+                }
+                m.finish()
+            }
+        }
+        f.debug_struct("Point")
+            .field("measurement", &format_args!("{}", show(self.measurement())))
+            .field("tags", &Tags(self))
+            .field("fields", &Fields(self))
+            .field("time", &self.time)
+            .field("precision", &self.precision)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Code;
+
+    fn tags(p: &Point) -> Vec<(String, String)> {
+        p.tags().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn field_keys(p: &Point) -> Vec<String> {
+        p.fields().map(|(k, _)| k.to_string()).collect()
+    }
+
+    fn is_invalid_point<T: fmt::Debug>(r: Result<T>, needle: &str) {
+        match r {
+            Err(e) => {
+                assert_eq!(e.code, Code::InvalidPoint, "{e:?}");
+                assert!(e.message.contains(needle), "{:?} does not contain {needle:?}", e.message);
+            }
+            Ok(v) => panic!("expected an InvalidPoint error, got Ok({v:?})"),
+        }
+    }
+
+    #[test]
+    fn precision_roundtrips() {
+        for (i, p) in [Precision::Ns, Precision::Us, Precision::Ms, Precision::S].into_iter().enumerate() {
+            assert_eq!(Precision::from_i32(i as i32), Some(p));
+            assert_eq!(p as i32, i as i32);
+            assert_eq!(Precision::parse(p.as_str()), Some(p));
+            assert_eq!(Precision::parse(&p.as_str().to_uppercase()), Some(p));
+        }
+        assert_eq!(Precision::parse("Ms"), Some(Precision::Ms));
+        assert_eq!(Precision::parse(""), None);
+        assert_eq!(Precision::parse("m"), None);
+        assert_eq!(Precision::parse("nss"), None);
+        assert_eq!(Precision::from_i32(4), None);
+        assert_eq!(Precision::from_i32(-1), None);
+        assert_eq!(Precision::default(), Precision::Ns);
+        assert_eq!(Precision::S.nanos_per_unit(), 1_000_000_000);
+        assert_eq!(Precision::Ms.nanos_per_unit(), 1_000_000);
+        assert_eq!(Precision::Us.nanos_per_unit(), 1_000);
+        assert_eq!(Precision::Ns.nanos_per_unit(), 1);
+    }
+
+    #[test]
+    fn measurement_rules() {
+        is_invalid_point(Point::new(""), "empty");
+        is_invalid_point(Point::new("#hash"), "'#'");
+        is_invalid_point(Point::new(&"m".repeat(MAX_KEY_LEN + 1)), "65535");
+        assert!(Point::new(&"m".repeat(MAX_KEY_LEN)).is_ok());
+        is_invalid_point(Point::new("cpu\\"), "backslash");
+        is_invalid_point(Point::new("cpu\\,x"), "backslash");
+        is_invalid_point(Point::new("cpu\\ x"), "backslash");
+        // '=' is not escaped in a measurement, so a backslash before it is fine
+        assert_eq!(Point::new("a\\=b").unwrap().measurement(), "a\\=b");
+        assert_eq!(Point::new("a#b").unwrap().measurement(), "a#b");
+        assert_eq!(Point::new("c:\\x").unwrap().measurement(), "c:\\x");
+    }
+
+    #[test]
+    fn tags_sorted_and_overwritten() {
+        let mut p = Point::new("m").unwrap();
+        p.tag("zeta", "1").unwrap();
+        p.tag("alpha", "2").unwrap();
+        p.tag("mid", "3").unwrap();
+        p.tag("Zed", "4").unwrap(); // uppercase sorts before lowercase (byte order)
+        p.tag("alpha", "22").unwrap();
+        assert_eq!(
+            tags(&p),
+            [("Zed", "4"), ("alpha", "22"), ("mid", "3"), ("zeta", "1")]
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        assert_eq!(p.tag_count(), 4);
+    }
+
+    #[test]
+    fn tag_empty_key_or_value_not_kept() {
+        let mut p = Point::new("m").unwrap();
+        p.tag("", "warn").unwrap();
+        p.tag("log", "").unwrap();
+        assert_eq!(p.tag_count(), 0);
+        p.tag("a", "1").unwrap();
+        p.tag("b", "2").unwrap();
+        p.tag("a", "").unwrap(); // removes a
+        assert_eq!(tags(&p), vec![("b".to_string(), "2".to_string())]);
+        // empty values are never checked (they are not written)
+        p.tag("time", "").unwrap();
+        p.tag("", "x\\").unwrap();
+    }
+
+    #[test]
+    fn tag_errors_name_the_key() {
+        let mut p = Point::new("m").unwrap();
+        for k in ["_measurement", "_field", "time"] {
+            is_invalid_point(p.tag(k, "v"), k);
+        }
+        is_invalid_point(p.tag("path", "C:\\"), "\"path\"");
+        is_invalid_point(p.tag("path", "a\\ b"), "backslash");
+        is_invalid_point(p.tag("path", "a\\,b"), "backslash");
+        is_invalid_point(p.tag("path", "a\\=b"), "backslash");
+        is_invalid_point(p.tag("k\\", "v"), "backslash");
+        is_invalid_point(p.tag(&"k".repeat(MAX_KEY_LEN + 1), "v"), "65535");
+        is_invalid_point(p.tag("big", &"v".repeat(MAX_KEY_LEN + 1)), "\"big\"");
+        assert_eq!(p.tag_count(), 0);
+        // allowed backslashes
+        p.tag("path", "C:\\dir\\x").unwrap();
+        p.tag("_other", "v").unwrap();
+        p.tag("Time", "v").unwrap();
+        assert_eq!(p.tag_count(), 3);
+        // a failed overwrite keeps the old value
+        is_invalid_point(p.tag("path", "bad\\"), "path");
+        assert_eq!(p.tags().find(|(k, _)| *k == "path").unwrap().1, "C:\\dir\\x");
+    }
+
+    #[test]
+    fn fields_sorted_overwritten_and_retyped() {
+        let mut p = Point::new("m").unwrap();
+        p.field_i64("b", 1).unwrap();
+        p.field_str("a", "x").unwrap();
+        p.field_f64("c", 1.5).unwrap();
+        p.field_bool("b", true).unwrap(); // type change
+        p.field_str("a", "yy").unwrap();
+        p.field_u64("d", u64::MAX).unwrap();
+        p.field_str("c", "now a string").unwrap();
+        let got: Vec<(String, String)> =
+            p.fields().map(|(k, v)| (k.to_string(), format!("{v:?}"))).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "Str(\"yy\")"),
+                ("b", "Bool(true)"),
+                ("c", "Str(\"now a string\")"),
+                ("d", "U64(18446744073709551615)"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        p.field_i64("c", -7).unwrap();
+        assert_eq!(p.fields().nth(2).unwrap().1, FieldValue::I64(-7));
+        assert_eq!(p.field_count(), 4);
+    }
+
+    #[test]
+    fn field_errors() {
+        let mut p = Point::new("m").unwrap();
+        is_invalid_point(p.field_i64("", 1), "empty");
+        is_invalid_point(p.field_i64("k\\", 1), "backslash");
+        is_invalid_point(p.field_i64("k\\=x", 1), "backslash");
+        is_invalid_point(p.field_bool(&"k".repeat(MAX_KEY_LEN + 1), true), "65535");
+        is_invalid_point(p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN + 1)), "\"big\"");
+        assert_eq!(p.field_count(), 0);
+        p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN)).unwrap();
+        p.field_str("a\\b", "\\").unwrap();
+        p.field_f64("time", 1.0).unwrap(); // only tag keys are reserved
+        assert_eq!(p.field_count(), 3);
+    }
+
+    #[test]
+    fn non_finite_floats_are_stored() {
+        let mut p = Point::new("m").unwrap();
+        p.field_f64("nan", f64::NAN).unwrap();
+        p.field_f64("inf", f64::INFINITY).unwrap();
+        assert_eq!(p.field_count(), 2);
+        assert!(matches!(p.fields().next().unwrap().1, FieldValue::F64(x) if x.is_infinite()));
+    }
+
+    #[test]
+    fn time_limits_at_each_precision() {
+        let mut p = Point::new("m").unwrap();
+        assert_eq!(p.time(), None);
+        assert_eq!(p.precision(), Precision::Ns);
+        p.set_time(MAX_TIME_NS, Precision::Ns).unwrap();
+        p.set_time(MIN_TIME_NS, Precision::Ns).unwrap();
+        is_invalid_point(p.set_time(i64::MAX, Precision::Ns), "range");
+        is_invalid_point(p.set_time(i64::MIN, Precision::Ns), "range");
+        is_invalid_point(p.set_time(i64::MIN + 1, Precision::Ns), "range");
+        assert_eq!(p.time(), Some(MIN_TIME_NS)); // unchanged by the failures
+        for prec in [Precision::Us, Precision::Ms, Precision::S] {
+            let n = prec.nanos_per_unit();
+            let hi = MAX_TIME_NS / n;
+            let lo = MIN_TIME_NS / n;
+            p.set_time(hi, prec).unwrap();
+            assert_eq!((p.time(), p.precision()), (Some(hi), prec));
+            p.set_time(lo, prec).unwrap();
+            is_invalid_point(p.set_time(hi + 1, prec), "range");
+            is_invalid_point(p.set_time(lo - 1, prec), "range");
+            is_invalid_point(p.set_time(i64::MAX, prec), "range");
+            is_invalid_point(p.set_time(i64::MIN, prec), "range");
+            assert_eq!((p.time(), p.precision()), (Some(lo), prec));
+        }
+        assert_eq!(MAX_TIME_NS / 1_000_000_000, 9_223_372_036);
+        p.set_time(0, Precision::Ms).unwrap();
+        p.clear_time();
+        assert_eq!(p.time(), None);
+        assert_eq!(p.precision(), Precision::Ms);
+    }
+
+    #[test]
+    fn clear_reuses_allocations() {
+        let mut p = Point::new("cpu").unwrap();
+        p.tag("host", "a").unwrap();
+        p.field_str("s", &"x".repeat(1000)).unwrap();
+        p.set_time(5, Precision::S).unwrap();
+        let cap = p.arena.capacity();
+        let tag_cap = p.tags.capacity();
+        is_invalid_point(p.clear(""), "empty");
+        assert_eq!(p.measurement(), "cpu"); // unchanged on error
+        assert_eq!(p.tag_count(), 1);
+        p.clear("mem").unwrap();
+        assert_eq!(p.measurement(), "mem");
+        assert_eq!((p.tag_count(), p.field_count(), p.time()), (0, 0, None));
+        assert_eq!(p.precision(), Precision::Ns);
+        assert_eq!(p.arena.capacity(), cap);
+        assert_eq!(p.tags.capacity(), tag_cap);
+        p.tag("host", "b").unwrap();
+        assert_eq!(tags(&p), vec![("host".to_string(), "b".to_string())]);
+    }
+
+    #[test]
+    fn overwrites_compact_the_arena() {
+        let mut p = Point::new("m").unwrap();
+        p.tag("t", "v").unwrap();
+        p.field_i64("z", 1).unwrap();
+        for i in 0..2000 {
+            p.field_str("s", &format!("{i:0>100}")).unwrap();
+            p.tag("t", &format!("{i:0>50}")).unwrap();
+        }
+        assert!(p.arena.len() < 3 * COMPACT_MIN, "arena grew to {}", p.arena.len());
+        assert_eq!(p.measurement(), "m");
+        assert_eq!(tags(&p), vec![("t".to_string(), format!("{:0>50}", 1999))]);
+        assert_eq!(field_keys(&p), ["s", "z"]);
+        assert_eq!(p.fields().next().unwrap().1, FieldValue::Str(&format!("{:0>100}", 1999)));
+        // removing tags also counts as garbage
+        for i in 0..200 {
+            p.tag(&format!("k{i:0>60}"), &"v".repeat(60)).unwrap();
+        }
+        for i in 0..200 {
+            p.tag(&format!("k{i:0>60}"), "").unwrap();
+        }
+        assert!(p.arena.len() < 3 * COMPACT_MIN);
+        assert_eq!(p.tag_count(), 1);
+        assert!(p.text_len() <= p.arena.len());
+    }
+
+    #[test]
+    fn debug_is_bounded() {
+        let mut p = Point::new("m").unwrap();
+        p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN)).unwrap();
+        p.tag("t", &"y".repeat(10_000)).unwrap();
+        let s = format!("{p:?}");
+        assert!(s.len() < 1000, "{}", s.len());
+        assert!(s.contains("\"big\""));
+    }
+
+    #[test]
+    fn plain_scans_match_bytewise_definition() {
+        let naive_plain = |s: &[u8]| s.iter().all(|&b| b > b' ' && !b",=\\".contains(&b));
+        let naive_str = |s: &[u8]| s.iter().any(|&b| b == b'"' || b == b'\\');
+        for len in 0..20usize {
+            for pos in 0..len.max(1) {
+                for b in 0..=255u8 {
+                    let mut s = vec![b'a'; len];
+                    if let Some(x) = s.get_mut(pos) {
+                        *x = b;
+                    }
+                    assert_eq!(is_plain(&s), naive_plain(&s), "len {len} pos {pos} byte {b}");
+                    assert_eq!(string_needs_escape(&s), naive_str(&s), "len {len} pos {pos} byte {b}");
+                    // with a high byte next to it (UTF-8 continuation bytes are plain)
+                    if let Some(x) = s.get_mut(pos + 1) {
+                        *x = 0x80;
+                    }
+                    assert_eq!(is_plain(&s), naive_plain(&s), "len {len} pos {pos} byte {b} +0x80");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_keys_sort_by_bytes() {
+        let mut p = Point::new("weather").unwrap();
+        p.tag("ž", "1").unwrap();
+        p.tag("z", "2").unwrap();
+        p.tag("location", "Přerov").unwrap();
+        let keys: Vec<&str> = p.tags().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["location", "z", "ž"]);
+    }
+}

@@ -1,1 +1,311 @@
-//! TODO
+//! The C ABI. The only module with `unsafe`: it converts pointers, strings and errors and
+//! calls the safe core. Conventions (also in the README and the header):
+//!
+//! - Every export runs inside [`guard`]: a panic becomes `INFLUX_ERR_INTERNAL` (or NULL),
+//!   never an unwind into C.
+//! - NULL arguments are reported as `INFLUX_ERR_INVALID_ARG`; `_free`/`_close` accept NULL.
+//! - Handles are `Box`es owned by the caller until passed to their `_free`/`_close` (or a
+//!   function documented as consuming them).
+//! - Detail of the last failed call on this thread: `influx_last_error_message()`,
+//!   `influx_last_http_status()`, `influx_last_server_message()`.
+#![allow(non_camel_case_types)]
+// C callers pass raw pointers to safe `extern "C"` functions; each is checked for NULL and
+// documented in the header. This is the usual FFI convention (rustls-ffi does the same).
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+mod client;
+mod conf;
+mod point;
+
+pub use client::*;
+pub use conf::*;
+pub use point::*;
+
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::error::{Code, Error};
+use crate::point::Precision;
+
+/// Result code of every fallible function. `INFLUX_OK` (0) is success; codes are never
+/// renumbered. `influx_strerror(code)` gives static text.
+pub type influx_result = c_int;
+
+/// Success.
+pub const INFLUX_OK: influx_result = Code::Ok as c_int;
+/// A required argument was NULL, empty or out of range.
+pub const INFLUX_ERR_INVALID_ARG: influx_result = Code::InvalidArgument as c_int;
+/// A string argument was not valid UTF-8.
+pub const INFLUX_ERR_INVALID_UTF8: influx_result = Code::InvalidUtf8 as c_int;
+/// The point cannot be encoded as valid line protocol (no fields, reserved key, ...).
+pub const INFLUX_ERR_INVALID_POINT: influx_result = Code::InvalidPoint as c_int;
+/// Unknown configuration key or invalid value.
+pub const INFLUX_ERR_CONFIG: influx_result = Code::Config as c_int;
+/// The server answered with a non-2xx status (see influx_last_http_status()).
+pub const INFLUX_ERR_HTTP: influx_result = Code::Http as c_int;
+/// Network, TLS or protocol failure before a complete HTTP answer.
+pub const INFLUX_ERR_TRANSPORT: influx_result = Code::Transport as c_int;
+/// The HTTP request timed out (client option `timeout`).
+pub const INFLUX_ERR_TIMEOUT: influx_result = Code::Timeout as c_int;
+/// The write buffer is full (buffer_full_policy reject, or block timed out).
+pub const INFLUX_ERR_BUFFER_FULL: influx_result = Code::BufferFull as c_int;
+/// The write API is closed or closing.
+pub const INFLUX_ERR_CLOSED: influx_result = Code::Closed as c_int;
+/// A bounded wait (influx_flush_timeout, close's max_close_wait) expired first.
+pub const INFLUX_ERR_TIMED_OUT: influx_result = Code::TimedOut as c_int;
+/// Internal error (a caught panic). Please report it.
+pub const INFLUX_ERR_INTERNAL: influx_result = Code::Internal as c_int;
+/// A file could not be read (config file, certificate).
+pub const INFLUX_ERR_IO: influx_result = Code::Io as c_int;
+/// A batch was dropped from the full buffer (buffer_full_policy = drop_oldest).
+pub const INFLUX_ERR_DROPPED: influx_result = Code::Dropped as c_int;
+/// Retries exhausted (max_retries or max_retry_time) after retriable failures.
+pub const INFLUX_ERR_RETRIES_EXHAUSTED: influx_result = Code::RetriesExhausted as c_int;
+
+/// Timestamp precision of a point or of raw line protocol.
+pub type influx_precision = c_int;
+/// Nanoseconds (the default).
+pub const INFLUX_PRECISION_NS: influx_precision = 0;
+/// Microseconds.
+pub const INFLUX_PRECISION_US: influx_precision = 1;
+/// Milliseconds.
+pub const INFLUX_PRECISION_MS: influx_precision = 2;
+/// Seconds.
+pub const INFLUX_PRECISION_S: influx_precision = 3;
+
+/// Library version, major part.
+pub const INFLUXDB_CLIENT_VERSION_MAJOR: c_int = 0;
+/// Library version, minor part.
+pub const INFLUXDB_CLIENT_VERSION_MINOR: c_int = 1;
+/// Library version, patch part.
+pub const INFLUXDB_CLIENT_VERSION_PATCH: c_int = 0;
+/// Library version as 0xMMmmpp00 (compare with influx_version_int() at run time).
+pub const INFLUXDB_CLIENT_VERSION: c_int = 0x00010000;
+
+struct LastError {
+    code: Code,
+    message: CString,
+    server_message: CString,
+    http_status: c_int,
+}
+
+thread_local! {
+    static LAST: RefCell<LastError> = RefCell::new(LastError {
+        code: Code::Ok,
+        message: CString::default(),
+        server_message: CString::default(),
+        http_status: 0,
+    });
+}
+
+/// Make a C string, replacing interior NULs (never expected) so nothing is lost silently.
+pub(crate) fn to_cstring(s: &str) -> CString {
+    CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
+}
+
+pub(crate) fn set_last_error(e: &Error) {
+    LAST.with(|l| {
+        if let Ok(mut l) = l.try_borrow_mut() {
+            l.code = e.code;
+            l.message = to_cstring(&e.message);
+            l.server_message = to_cstring(e.server_message.as_deref().unwrap_or(""));
+            l.http_status = c_int::from(e.http_status);
+        }
+    })
+}
+
+pub(crate) fn clear_last_error() {
+    LAST.with(|l| {
+        if let Ok(mut l) = l.try_borrow_mut() {
+            if l.code != Code::Ok {
+                l.code = Code::Ok;
+                l.message = CString::default();
+                l.server_message = CString::default();
+                l.http_status = 0;
+            }
+        }
+    })
+}
+
+/// Run `f` at the C boundary: a panic becomes `fallback` plus an INTERNAL last error.
+pub(crate) fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(v) => v,
+        Err(_) => {
+            set_last_error(&Error::internal("internal error: a panic was caught at the C boundary"));
+            fallback
+        }
+    }
+}
+
+/// Run a fallible body at the C boundary and turn its outcome into a result code.
+pub(crate) fn result_of(f: impl FnOnce() -> crate::Result<()>) -> influx_result {
+    guard(INFLUX_ERR_INTERNAL, || match f() {
+        Ok(()) => {
+            clear_last_error();
+            INFLUX_OK
+        }
+        Err(e) => {
+            set_last_error(&e);
+            e.code as influx_result
+        }
+    })
+}
+
+/// Borrow a C string as UTF-8. NULL → INVALID_ARG naming `what`.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives `'a`.
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> crate::Result<&'a str> {
+    if p.is_null() {
+        return Err(Error::invalid_argument(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    let c = unsafe { CStr::from_ptr(p) };
+    c.to_str()
+        .map_err(|e| Error::new(Code::InvalidUtf8, format!("{what} is not valid UTF-8: {e}")))
+}
+
+/// Like [`str_arg`] but NULL gives `None`.
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, what: &str) -> crate::Result<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { str_arg(p, what) }.map(Some)
+    }
+}
+
+pub(crate) fn precision_arg(p: influx_precision) -> crate::Result<Precision> {
+    Precision::from_i32(p).ok_or_else(|| {
+        Error::invalid_argument(format!("precision {p} is not one of INFLUX_PRECISION_NS/US/MS/S (0..3)"))
+    })
+}
+
+/// Copy `msg` into the caller's `errstr` buffer (truncated at a UTF-8 boundary, always
+/// NUL-terminated). NULL or size 0 does nothing.
+///
+/// # Safety
+/// `buf` is NULL or valid for `size` bytes of writes.
+pub(crate) unsafe fn write_errstr(buf: *mut c_char, size: usize, msg: &str) {
+    if buf.is_null() || size == 0 {
+        return;
+    }
+    let mut n = msg.len().min(size - 1);
+    while !msg.is_char_boundary(n) {
+        n -= 1;
+    }
+    // SAFETY: buf is valid for `size` bytes and n + 1 <= size.
+    unsafe {
+        std::ptr::copy_nonoverlapping(msg.as_ptr(), buf.cast::<u8>(), n);
+        *buf.add(n) = 0;
+    }
+}
+
+/// Static text for a result code ("unknown result code" for unknown values). Never NULL.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn influx_strerror(code: influx_result) -> *const c_char {
+    static TEXTS: [&CStr; 15] = [
+        c"success",
+        c"invalid argument",
+        c"string is not valid UTF-8",
+        c"invalid point",
+        c"invalid configuration",
+        c"HTTP error from server",
+        c"transport error",
+        c"request timed out",
+        c"write buffer is full",
+        c"write API is closed",
+        c"wait timed out",
+        c"internal error",
+        c"I/O error",
+        c"dropped from full buffer",
+        c"retries exhausted",
+    ];
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| TEXTS.get(i))
+        .map_or(c"unknown result code".as_ptr(), |s| s.as_ptr())
+}
+
+/// Message of the last failed call made on this thread ("" if the last call succeeded).
+/// Valid until the next influx_* call on this thread. Never NULL. Never contains the token.
+#[no_mangle]
+pub extern "C" fn influx_last_error_message() -> *const c_char {
+    guard(c"".as_ptr(), || LAST.with(|l| l.borrow().message.as_ptr()))
+}
+
+/// HTTP status of the last failed call on this thread (0 if it got no HTTP answer).
+#[no_mangle]
+pub extern "C" fn influx_last_http_status() -> c_int {
+    guard(0, || LAST.with(|l| l.borrow().http_status))
+}
+
+/// The server's error `message` (JSON body) of the last failed call on this thread, or ""
+/// if there was none. Valid until the next influx_* call on this thread. Never NULL.
+#[no_mangle]
+pub extern "C" fn influx_last_server_message() -> *const c_char {
+    guard(c"".as_ptr(), || LAST.with(|l| l.borrow().server_message.as_ptr()))
+}
+
+/// Library version string, e.g. "0.1.0". Static; never NULL.
+#[no_mangle]
+pub extern "C" fn influx_version() -> *const c_char {
+    // Kept equal to the Cargo version by the `version_constants_match_cargo` test.
+    c"0.1.0".as_ptr()
+}
+
+/// Library version as 0xMMmmpp00 (same layout as INFLUXDB_CLIENT_VERSION).
+#[no_mangle]
+pub extern "C" fn influx_version_int() -> c_int {
+    INFLUXDB_CLIENT_VERSION
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strerror_matches_core_text_for_every_code() {
+        for code in Code::ALL {
+            // SAFETY: influx_strerror returns a static NUL-terminated string.
+            let s = unsafe { CStr::from_ptr(influx_strerror(code as c_int)) };
+            assert_eq!(s.to_str().unwrap(), code.as_str());
+        }
+        // SAFETY: as above.
+        let s = unsafe { CStr::from_ptr(influx_strerror(9999)) };
+        assert_eq!(s.to_str().unwrap(), "unknown result code");
+        // SAFETY: as above.
+        let s = unsafe { CStr::from_ptr(influx_strerror(-1)) };
+        assert_eq!(s.to_str().unwrap(), "unknown result code");
+    }
+
+    #[test]
+    fn version_constants_match_cargo() {
+        let v = format!(
+            "{INFLUXDB_CLIENT_VERSION_MAJOR}.{INFLUXDB_CLIENT_VERSION_MINOR}.{INFLUXDB_CLIENT_VERSION_PATCH}"
+        );
+        assert_eq!(v, crate::VERSION);
+        let packed = (INFLUXDB_CLIENT_VERSION_MAJOR << 24)
+            | (INFLUXDB_CLIENT_VERSION_MINOR << 16)
+            | (INFLUXDB_CLIENT_VERSION_PATCH << 8);
+        assert_eq!(packed, INFLUXDB_CLIENT_VERSION);
+        // SAFETY: static string.
+        assert_eq!(unsafe { CStr::from_ptr(influx_version()) }.to_str().unwrap(), crate::VERSION);
+    }
+
+    #[test]
+    fn errstr_truncates_at_char_boundary_and_terminates() {
+        let mut buf = [0x7f as c_char; 6];
+        // SAFETY: buf is 6 bytes.
+        unsafe { write_errstr(buf.as_mut_ptr(), buf.len(), "abcé€xyz") };
+        // SAFETY: NUL-terminated by write_errstr.
+        let s = unsafe { CStr::from_ptr(buf.as_ptr()) };
+        assert_eq!(s.to_str().unwrap(), "abcé");
+    }
+}

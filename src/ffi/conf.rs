@@ -1,0 +1,204 @@
+//! `influx_conf`: string key/value configuration (keys from CONFIGURATION.md), environment,
+//! config files, and the delivery-report callbacks.
+
+use std::ffi::{c_char, c_void};
+use std::path::Path;
+
+use super::{guard, influx_result, result_of, str_arg, write_errstr};
+use super::client::Callbacks;
+use crate::config::Conf;
+use crate::error::Error;
+
+/// Configuration of a client (client options) or of a write API (write options, default
+/// tags, callbacks). Opaque; owned by the caller until consumed by influx_client_new() or
+/// influx_write_api_new(). Not thread-safe.
+pub struct influx_conf {
+    pub(crate) conf: Conf,
+    pub(crate) callbacks: Option<Callbacks>,
+}
+
+/// Create an empty configuration (every option at its default). Never NULL.
+#[no_mangle]
+pub extern "C" fn influx_conf_new() -> *mut influx_conf {
+    guard(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(influx_conf { conf: Conf::new(), callbacks: None }))
+    })
+}
+
+/// Free a configuration that was not consumed. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn influx_conf_free(conf: *mut influx_conf) {
+    guard((), || {
+        if !conf.is_null() {
+            // SAFETY: created by influx_conf_new, not yet consumed or freed (caller contract).
+            drop(unsafe { Box::from_raw(conf) });
+        }
+    })
+}
+
+/// # Safety
+/// `conf` is NULL or a live `influx_conf`.
+unsafe fn conf_mut<'a>(conf: *mut influx_conf) -> crate::Result<&'a mut influx_conf> {
+    // SAFETY: caller contract; NULL checked.
+    unsafe { conf.as_mut() }.ok_or_else(|| Error::invalid_argument("conf is NULL"))
+}
+
+/// Run `f`, copying its error message into `errstr` (if not NULL) on failure.
+fn with_errstr(errstr: *mut c_char, errstr_size: usize, f: impl FnOnce() -> crate::Result<()>) -> influx_result {
+    let mut msg = None;
+    let rc = result_of(|| {
+        f().inspect_err(|e| msg = Some(e.message.clone()))
+    });
+    if let Some(m) = msg {
+        // SAFETY: errstr is NULL or valid for errstr_size bytes (caller contract).
+        unsafe { write_errstr(errstr, errstr_size, &m) };
+    } else if rc != super::INFLUX_OK {
+        // SAFETY: as above.
+        unsafe { write_errstr(errstr, errstr_size, "internal error") };
+    }
+    rc
+}
+
+/// Set option `key` to `value` (both UTF-8 strings; see CONFIGURATION.md). The value is
+/// validated now: on failure returns INFLUX_ERR_CONFIG and writes the reason to `errstr`
+/// (may be NULL; `errstr_size` bytes, always NUL-terminated). `default_tags.<name>` sets a
+/// default tag.
+#[no_mangle]
+pub extern "C" fn influx_conf_set(
+    conf: *mut influx_conf,
+    key: *const c_char,
+    value: *const c_char,
+    errstr: *mut c_char,
+    errstr_size: usize,
+) -> influx_result {
+    with_errstr(errstr, errstr_size, || {
+        // SAFETY: caller contract for the three pointers.
+        let c = unsafe { conf_mut(conf) }?;
+        let k = unsafe { str_arg(key, "key") }?;
+        let v = unsafe { str_arg(value, "value") }?;
+        c.conf.set(k, v)
+    })
+}
+
+/// Read the seed's environment variables (INFLUXDB_V2_URL, INFLUXDB_V2_TOKEN, INFLUXDB_V2_ORG,
+/// INFLUXDB_V2_TIMEOUT, ..., INFLUXDB_V2_TAG_<NAME>) into `conf`; unset variables change
+/// nothing.
+#[no_mangle]
+pub extern "C" fn influx_conf_load_env(conf: *mut influx_conf, errstr: *mut c_char, errstr_size: usize) -> influx_result {
+    with_errstr(errstr, errstr_size, || {
+        // SAFETY: caller contract.
+        unsafe { conf_mut(conf) }?.conf.load_env()
+    })
+}
+
+/// Read a config file (ini, toml or json by extension; section `influx2`, plus `tags`), as
+/// the seed's `InfluxDBClient.from_config_file`. INFLUX_ERR_IO if it cannot be read.
+#[no_mangle]
+pub extern "C" fn influx_conf_load_file(
+    conf: *mut influx_conf,
+    path: *const c_char,
+    errstr: *mut c_char,
+    errstr_size: usize,
+) -> influx_result {
+    with_errstr(errstr, errstr_size, || {
+        // SAFETY: caller contract.
+        let c = unsafe { conf_mut(conf) }?;
+        let p = unsafe { str_arg(path, "path") }?;
+        c.conf.load_file(Path::new(p))
+    })
+}
+
+/// Batch information passed to callbacks. Pointers are valid only during the callback.
+#[repr(C)]
+pub struct influx_batch {
+    /// Bucket (NUL-terminated).
+    pub bucket: *const c_char,
+    /// Organization (NUL-terminated).
+    pub org: *const c_char,
+    /// Precision of the timestamps in `data`.
+    pub precision: super::influx_precision,
+    /// Line protocol, lines separated by '\n'; NOT NUL-terminated.
+    pub data: *const c_char,
+    /// Length of `data` in bytes.
+    pub len: usize,
+    /// Number of lines in `data`.
+    pub lines: usize,
+    /// HTTP attempts made so far (0 if the batch was never sent, e.g. dropped).
+    pub attempts: u32,
+}
+
+/// Error information passed to the error and retry callbacks. Valid only during the callback.
+#[repr(C)]
+pub struct influx_error {
+    /// INFLUX_ERR_HTTP, _TRANSPORT, _TIMEOUT, _RETRIES_EXHAUSTED, _DROPPED, _TIMED_OUT, ...
+    pub code: influx_result,
+    /// HTTP status of the last answer (0 if none).
+    pub http_status: i32,
+    /// Full message (NUL-terminated, never NULL, never contains the token).
+    pub message: *const c_char,
+    /// The server's error message, "" if none.
+    pub server_message: *const c_char,
+    /// Whether the failure was retriable under the seed's rules.
+    pub retriable: bool,
+}
+
+/// Called once for each batch the server acknowledged (2xx).
+pub type influx_success_cb = Option<extern "C" fn(batch: *const influx_batch, user_data: *mut c_void)>;
+/// Called once for each batch that failed for good (or was dropped / not delivered by close).
+pub type influx_error_cb =
+    Option<extern "C" fn(batch: *const influx_batch, error: *const influx_error, user_data: *mut c_void)>;
+/// Called before each retry of a batch: `retry` is 1 for the first retry, `delay_ms` the wait.
+pub type influx_retry_cb = Option<
+    extern "C" fn(batch: *const influx_batch, error: *const influx_error, retry: u32, delay_ms: u64, user_data: *mut c_void),
+>;
+
+/// Set delivery-report callbacks on a write API's conf (any may be NULL). Used only by
+/// batching/asynchronous write APIs. Threads: success, retry and error callbacks run on the
+/// write API's background thread, except the error callback for a batch dropped under
+/// `buffer_full_policy=drop_oldest`, which runs on the thread whose write made room, and for
+/// batches close() gives up on, which runs on the closing thread. Callbacks never run
+/// concurrently with each other for one write API except those two cases. A callback may
+/// call influx_write*() (re-entrant; under policy `block` a full buffer then returns
+/// INFLUX_ERR_BUFFER_FULL at once instead of waiting); it must not call influx_flush*() or
+/// influx_write_api_close() (they return INFLUX_ERR_INVALID_ARG there). `user_data` must
+/// stay valid until influx_write_api_close() returns; no callback runs after that.
+#[no_mangle]
+pub extern "C" fn influx_conf_set_callbacks(
+    conf: *mut influx_conf,
+    on_success: influx_success_cb,
+    on_error: influx_error_cb,
+    on_retry: influx_retry_cb,
+    user_data: *mut c_void,
+) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract.
+        let c = unsafe { conf_mut(conf) }?;
+        c.callbacks = Some(Callbacks { on_success, on_error, on_retry, user_data: super::client::UserData(user_data) });
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn conf_set_reports_unknown_key_in_errstr() {
+        let conf = influx_conf_new();
+        let mut buf = [0 as c_char; 128];
+        let rc = influx_conf_set(conf, c"no_such_key".as_ptr(), c"1".as_ptr(), buf.as_mut_ptr(), buf.len());
+        assert_eq!(rc, super::super::INFLUX_ERR_CONFIG);
+        // SAFETY: NUL-terminated by write_errstr.
+        let msg = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
+        assert!(msg.contains("no_such_key"), "{msg}");
+        influx_conf_free(conf);
+    }
+
+    #[test]
+    fn conf_set_null_args() {
+        let rc = influx_conf_set(std::ptr::null_mut(), c"url".as_ptr(), c"x".as_ptr(), std::ptr::null_mut(), 0);
+        assert_eq!(rc, super::super::INFLUX_ERR_INVALID_ARG);
+        influx_conf_free(std::ptr::null_mut());
+    }
+}

@@ -1,0 +1,184 @@
+//! `influx_point`: build a point and render its line protocol.
+
+use std::ffi::{c_char, CString};
+
+use super::{guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg};
+use crate::error::Error;
+use crate::point::Point;
+
+/// A point (measurement, tags, fields, optional time). Opaque; owned by the caller.
+/// Not thread-safe: do not use one point from two threads at once (reading it from several
+/// threads while nobody modifies it is fine).
+pub struct influx_point {
+    inner: Point,
+}
+
+impl influx_point {
+    pub(crate) fn point(&self) -> &Point {
+        &self.inner
+    }
+}
+
+/// # Safety
+/// `p` is NULL or a live `influx_point`.
+unsafe fn point_mut<'a>(p: *mut influx_point) -> crate::Result<&'a mut Point> {
+    // SAFETY: caller contract; NULL is checked.
+    unsafe { p.as_mut() }
+        .map(|p| &mut p.inner)
+        .ok_or_else(|| Error::invalid_argument("point is NULL"))
+}
+
+/// Create a point with the given measurement (UTF-8, not empty, not starting with '#').
+/// Returns NULL on invalid input (see influx_last_error_message()). Free with
+/// influx_point_free().
+#[no_mangle]
+pub extern "C" fn influx_point_new(measurement: *const c_char) -> *mut influx_point {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: C caller passes NULL or a NUL-terminated string.
+        let r = unsafe { str_arg(measurement, "measurement") }.and_then(Point::new);
+        match r {
+            Ok(p) => {
+                super::clear_last_error();
+                Box::into_raw(Box::new(influx_point { inner: p }))
+            }
+            Err(e) => {
+                set_last_error(&e);
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// Free a point. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn influx_point_free(point: *mut influx_point) {
+    guard((), || {
+        if !point.is_null() {
+            // SAFETY: created by influx_point_new and not freed before (caller contract).
+            drop(unsafe { Box::from_raw(point) });
+        }
+    })
+}
+
+/// Reuse a point for a new measurement: removes tags, fields and time, keeps its memory.
+#[no_mangle]
+pub extern "C" fn influx_point_reset(point: *mut influx_point, measurement: *const c_char) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract.
+        let p = unsafe { point_mut(point) }?;
+        // SAFETY: caller contract.
+        let m = unsafe { str_arg(measurement, "measurement") }?;
+        p.clear(m)
+    })
+}
+
+/// Set a tag (copied). An empty key or value is accepted and not written (as the seed).
+/// Setting a key again replaces its value. Errors: NULL, invalid UTF-8, a value ending in
+/// '\\', reserved keys (`_measurement`, `_field`, `time`).
+#[no_mangle]
+pub extern "C" fn influx_point_add_tag(point: *mut influx_point, key: *const c_char, value: *const c_char) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract for all three pointers.
+        let p = unsafe { point_mut(point) }?;
+        let k = unsafe { str_arg(key, "tag key") }?;
+        let v = unsafe { str_arg(value, "tag value") }?;
+        p.tag(k, v)
+    })
+}
+
+macro_rules! field_fn {
+    ($(#[$doc:meta])* $name:ident, $t:ty, $method:ident) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub extern "C" fn $name(point: *mut influx_point, key: *const c_char, value: $t) -> influx_result {
+            result_of(|| {
+                // SAFETY: caller contract for both pointers.
+                let p = unsafe { point_mut(point) }?;
+                let k = unsafe { str_arg(key, "field key") }?;
+                p.$method(k, value)
+            })
+        }
+    };
+}
+
+field_fn!(
+    /// Set a float field. NaN and ±Inf are accepted and not written (as the seed); a point
+    /// whose only fields are such values fails to encode. Setting a key again replaces it.
+    influx_point_add_field_f64, f64, field_f64
+);
+field_fn!(
+    /// Set a signed integer field (written with suffix `i`).
+    influx_point_add_field_i64, i64, field_i64
+);
+field_fn!(
+    /// Set an unsigned integer field (written with suffix `u`).
+    influx_point_add_field_u64, u64, field_u64
+);
+field_fn!(
+    /// Set a boolean field (`true`/`false`).
+    influx_point_add_field_bool, bool, field_bool
+);
+
+/// Set a string field (UTF-8, copied).
+#[no_mangle]
+pub extern "C" fn influx_point_add_field_str(point: *mut influx_point, key: *const c_char, value: *const c_char) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract for all three pointers.
+        let p = unsafe { point_mut(point) }?;
+        let k = unsafe { str_arg(key, "field key") }?;
+        let v = unsafe { str_arg(value, "field value") }?;
+        p.field_str(k, v)
+    })
+}
+
+/// Set the timestamp in the given precision. The number is written as given (never
+/// rescaled); the precision travels with the write. Error if the time is outside what
+/// InfluxDB accepts, or the precision is unknown.
+#[no_mangle]
+pub extern "C" fn influx_point_set_time(point: *mut influx_point, time: i64, precision: influx_precision) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract.
+        let p = unsafe { point_mut(point) }?;
+        p.set_time(time, precision_arg(precision)?)
+    })
+}
+
+/// Render the point's line protocol (no default tags, no trailing newline) into a new
+/// NUL-terminated string `*out`, length (without NUL) in `*len_out` (may be NULL).
+/// Free `*out` with influx_string_free(). On error `*out` is set to NULL.
+#[no_mangle]
+pub extern "C" fn influx_point_to_line_protocol(point: *const influx_point, out: *mut *mut c_char, len_out: *mut usize) -> influx_result {
+    result_of(|| {
+        if out.is_null() {
+            return Err(Error::invalid_argument("out is NULL"));
+        }
+        // SAFETY: out is non-NULL and writable (caller contract).
+        unsafe { *out = std::ptr::null_mut() };
+        // SAFETY: caller contract.
+        let p = unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
+        let mut buf = Vec::with_capacity(128);
+        crate::line_protocol::encode_point(&p.inner, &[], &mut buf)?;
+        buf.reserve_exact(1);
+        let len = buf.len();
+        let c = CString::new(buf).map_err(|_| Error::internal("line protocol contains NUL"))?;
+        // SAFETY: out checked above; len_out is NULL or writable.
+        unsafe {
+            *out = c.into_raw();
+            if !len_out.is_null() {
+                *len_out = len;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Free a string returned by this library. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn influx_string_free(s: *mut c_char) {
+    guard((), || {
+        if !s.is_null() {
+            // SAFETY: created by CString::into_raw in this library (caller contract).
+            drop(unsafe { CString::from_raw(s) });
+        }
+    })
+}

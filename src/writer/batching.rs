@@ -1,0 +1,646 @@
+//! Batching and asynchronous writes: one background thread per write API.
+//!
+//! Design (why a mutex + condvars rather than channels): the buffer must be bounded in lines
+//! *and* bytes, `drop_oldest` must remove the oldest queued batch, and `flush` must know when
+//! every earlier batch is settled. All of that is one small piece of shared state; channels
+//! would need the same state beside them.
+//!
+//! Life of a write: the caller encodes on its own thread, then under the lock appends the bytes
+//! to the open batch of its (bucket, org, precision). A batch is sealed into the FIFO `ready`
+//! queue when it reaches `batch_size` lines, when `flush_interval` has passed since its first
+//! line, on `flush`, or on `close`. In asynchronous mode every write is sealed at once. The
+//! background thread sends sealed batches one at a time, in order (as the seed does), with the
+//! seed's jitter and retry rules, and reports each batch exactly once: success, error, or (on
+//! the writer's thread) dropped. A batch is "settled" once its report has returned.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::{ClientShared, Destination};
+use crate::config::{BufferFullPolicy, WriteOptions, WriteType};
+use crate::error::{Code, Error, Result};
+use crate::point::Precision;
+use crate::retry::{self, Decision, GiveUpReason, RetryPolicy};
+
+/// What a report is about: one batch (or, after a 413 split, one part of it).
+#[derive(Debug, Clone, Copy)]
+pub struct BatchInfo<'a> {
+    pub bucket: &'a str,
+    pub org: &'a str,
+    pub precision: Precision,
+    /// Line protocol, lines joined by `\n`.
+    pub data: &'a [u8],
+    pub lines: usize,
+    /// HTTP attempts made for this batch so far (0 for a dropped batch).
+    pub attempts: u32,
+}
+
+/// Receives delivery reports. Called without any internal lock held.
+/// `on_success` / `on_error` are terminal: exactly one of them per batch.
+pub trait Listener: Send + Sync {
+    fn on_success(&self, batch: &BatchInfo<'_>);
+    fn on_error(&self, batch: &BatchInfo<'_>, error: &Error);
+    /// A retriable failure; the batch will be sent again after `delay`.
+    fn on_retry(&self, batch: &BatchInfo<'_>, error: &Error, retry: u32, delay: Duration);
+}
+
+/// Counters of a write API (lines unless named otherwise).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Lines accepted by write calls (they returned OK).
+    pub accepted: u64,
+    /// Lines acknowledged by the server (2xx).
+    pub written: u64,
+    /// Lines reported failed through the error callback (excluding dropped).
+    pub failed: u64,
+    /// Lines dropped from the full buffer (buffer_full_policy = drop_oldest).
+    pub dropped: u64,
+    /// HTTP retries performed (requests, not lines).
+    pub retries: u64,
+    /// Lines currently buffered (open, queued or in flight).
+    pub buffered_lines: u64,
+    /// Bytes currently buffered.
+    pub buffered_bytes: u64,
+}
+
+struct Batch {
+    id: u64,
+    dest: Destination,
+    data: Vec<u8>,
+    lines: usize,
+}
+
+struct OpenBatch {
+    dest: Destination,
+    data: Vec<u8>,
+    lines: usize,
+    deadline: Instant,
+}
+
+struct State {
+    open: Vec<OpenBatch>,
+    ready: VecDeque<Batch>,
+    /// Sealed batches whose report has not returned yet.
+    unsettled: BTreeSet<u64>,
+    next_id: u64,
+    closing: bool,
+    close_deadline: Option<Instant>,
+    stop: bool,
+    stats: Stats,
+}
+
+struct Shared {
+    client: Arc<ClientShared>,
+    opts: WriteOptions,
+    policy: RetryPolicy,
+    listener: Option<Arc<dyn Listener>>,
+    state: Mutex<State>,
+    /// Wakes the background thread: new work, close, stop.
+    work: Condvar,
+    /// Wakes waiters: a batch settled, buffer space freed, callback finished.
+    settled: Condvar,
+}
+
+pub(crate) struct Batcher {
+    shared: Arc<Shared>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    thread_id: std::thread::ThreadId,
+}
+
+thread_local! {
+    /// Set on a write API's background thread (callbacks run there).
+    static ON_BACKGROUND_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    fn report(&self, f: impl FnOnce(&dyn Listener)) {
+        if let Some(l) = &self.listener {
+            // A panicking Rust listener must not kill the thread or lose later reports.
+            let _ = catch_unwind(AssertUnwindSafe(|| f(l.as_ref())));
+        }
+    }
+
+    fn seal(&self, st: &mut State, ob: OpenBatch) {
+        let id = st.next_id;
+        st.next_id += 1;
+        st.unsettled.insert(id);
+        st.ready.push_back(Batch { id, dest: ob.dest, data: ob.data, lines: ob.lines });
+    }
+
+    fn seal_all(&self, st: &mut State) {
+        let open = std::mem::take(&mut st.open);
+        for ob in open {
+            self.seal(st, ob);
+        }
+    }
+
+    /// Mark a batch settled and free its buffer space.
+    fn settle(&self, st: &mut State, id: u64, lines: usize, bytes: usize) {
+        st.unsettled.remove(&id);
+        st.stats.buffered_lines -= lines as u64;
+        st.stats.buffered_bytes -= bytes as u64;
+        self.settled.notify_all();
+    }
+}
+
+impl Batcher {
+    pub(crate) fn start(
+        client: Arc<ClientShared>,
+        opts: WriteOptions,
+        listener: Option<Arc<dyn Listener>>,
+    ) -> Result<Batcher> {
+        if opts.max_buffer_lines < opts.batch_size {
+            return Err(Error::config(format!(
+                "max_buffer_lines ({}) must be >= batch_size ({})",
+                opts.max_buffer_lines, opts.batch_size
+            )));
+        }
+        let shared = Arc::new(Shared {
+            client,
+            policy: RetryPolicy::from_options(&opts),
+            opts,
+            listener,
+            state: Mutex::new(State {
+                open: Vec::new(),
+                ready: VecDeque::new(),
+                unsettled: BTreeSet::new(),
+                next_id: 1,
+                closing: false,
+                close_deadline: None,
+                stop: false,
+                stats: Stats::default(),
+            }),
+            work: Condvar::new(),
+            settled: Condvar::new(),
+        });
+        let s2 = shared.clone();
+        let handle = std::thread::Builder::new()
+            .name("influx-writer".into())
+            .spawn(move || {
+                ON_BACKGROUND_THREAD.with(|f| f.set(true));
+                run(&s2)
+            })
+            .map_err(|e| Error::internal(format!("cannot start the background thread: {e}")))?;
+        let thread_id = handle.thread().id();
+        Ok(Batcher { shared, thread: Mutex::new(Some(handle)), thread_id })
+    }
+
+    fn on_own_thread(&self) -> bool {
+        std::thread::current().id() == self.thread_id
+    }
+
+    /// Accept `lines` encoded lines for `dest` (copied), or fail without side effects.
+    pub(crate) fn enqueue(&self, dest: Destination, body: &[u8], lines: usize) -> Result<()> {
+        let sh = &*self.shared;
+        let opts = &sh.opts;
+        let bytes = body.len() + 1;
+        if lines > opts.max_buffer_lines || bytes > opts.max_buffer_bytes {
+            return Err(Error::new(
+                Code::BufferFull,
+                format!(
+                    "one write of {lines} lines / {bytes} bytes exceeds max_buffer_lines={} / max_buffer_bytes={}",
+                    opts.max_buffer_lines, opts.max_buffer_bytes
+                ),
+            ));
+        }
+        let block_deadline = Instant::now() + opts.buffer_full_timeout;
+        let mut st = lock(&sh.state);
+        loop {
+            if st.closing {
+                return Err(Error::new(Code::Closed, "write API is closed"));
+            }
+            let fits = st.stats.buffered_lines + lines as u64 <= opts.max_buffer_lines as u64
+                && st.stats.buffered_bytes + bytes as u64 <= opts.max_buffer_bytes as u64;
+            if fits {
+                break;
+            }
+            match opts.buffer_full_policy {
+                BufferFullPolicy::Reject => return Err(buffer_full(opts, "reject")),
+                BufferFullPolicy::Block => {
+                    // On the background thread (from a callback) nobody else would make room.
+                    let now = Instant::now();
+                    if now >= block_deadline || self.on_own_thread() {
+                        return Err(buffer_full(opts, "block"));
+                    }
+                    st = sh
+                        .settled
+                        .wait_timeout(st, block_deadline - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                }
+                BufferFullPolicy::DropOldest => {
+                    let victim = match st.ready.pop_front() {
+                        Some(b) => b,
+                        None if !st.open.is_empty() => {
+                            let oldest = (0..st.open.len())
+                                .min_by_key(|&i| st.open[i].deadline)
+                                .unwrap_or(0);
+                            let ob = st.open.remove(oldest);
+                            sh.seal(&mut st, ob);
+                            match st.ready.pop_back() {
+                                Some(b) => b,
+                                None => return Err(buffer_full(opts, "drop_oldest")),
+                            }
+                        }
+                        // Only the in-flight batch holds the space.
+                        None => return Err(buffer_full(opts, "drop_oldest")),
+                    };
+                    drop(st);
+                    let err = Error::new(
+                        Code::Dropped,
+                        format!(
+                            "batch of {} lines dropped: buffer full (max_buffer_lines={}, max_buffer_bytes={})",
+                            victim.lines, opts.max_buffer_lines, opts.max_buffer_bytes
+                        ),
+                    );
+                    sh.report(|l| l.on_error(&info(&victim, 0), &err));
+                    st = lock(&sh.state);
+                    st.stats.dropped += victim.lines as u64;
+                    sh.settle(&mut st, victim.id, victim.lines, victim.data.len() + 1);
+                }
+            }
+        }
+        st.stats.accepted += lines as u64;
+        st.stats.buffered_lines += lines as u64;
+        st.stats.buffered_bytes += bytes as u64;
+        if opts.write_type == WriteType::Asynchronous {
+            // Asynchronous mode: each write is its own request.
+            let ob = OpenBatch { dest, data: body.to_vec(), lines, deadline: Instant::now() };
+            sh.seal(&mut st, ob);
+            sh.work.notify_one();
+            return Ok(());
+        }
+        let idx = match st.open.iter().position(|o| o.dest == dest) {
+            Some(i) => i,
+            None => {
+                st.open.push(OpenBatch {
+                    dest,
+                    data: Vec::with_capacity(body.len().max(4096)),
+                    lines: 0,
+                    deadline: Instant::now() + opts.flush_interval,
+                });
+                sh.work.notify_one();
+                st.open.len() - 1
+            }
+        };
+        let ob = &mut st.open[idx];
+        if ob.lines > 0 {
+            ob.data.push(b'\n');
+        }
+        ob.data.extend_from_slice(body);
+        ob.lines += lines;
+        if ob.lines >= opts.batch_size {
+            let ob = st.open.swap_remove(idx);
+            sh.seal(&mut st, ob);
+            sh.work.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Wait until every batch sealed so far (including the open ones, sealed now) is settled.
+    pub(crate) fn flush(&self, timeout: Option<Duration>) -> Result<()> {
+        if self.on_own_thread() {
+            return Err(Error::invalid_argument(
+                "flush cannot be called from a write callback (it would wait for itself)",
+            ));
+        }
+        let sh = &*self.shared;
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut st = lock(&sh.state);
+        sh.seal_all(&mut st);
+        sh.work.notify_one();
+        let target = st.next_id;
+        loop {
+            if st.unsettled.range(..target).next().is_none() {
+                return Ok(());
+            }
+            st = match deadline {
+                None => sh.settled.wait(st).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Err(Error::new(
+                            Code::TimedOut,
+                            format!("flush timed out with {} lines still buffered", st.stats.buffered_lines),
+                        ));
+                    }
+                    sh.settled.wait_timeout(st, d - now).unwrap_or_else(|e| e.into_inner()).0
+                }
+            };
+        }
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        lock(&self.shared.state).stats
+    }
+
+    /// Deliver what is pending within max_close_wait, report the rest failed, stop the thread.
+    pub(crate) fn close(&self) -> Result<()> {
+        if self.on_own_thread() {
+            return Err(Error::invalid_argument("close cannot be called from a write callback"));
+        }
+        let sh = &*self.shared;
+        let mut handle_slot = self.thread.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(handle) = handle_slot.take() else {
+            return Ok(()); // already closed
+        };
+        let deadline = Instant::now() + sh.opts.max_close_wait;
+        let mut st = lock(&sh.state);
+        st.closing = true;
+        st.close_deadline = Some(deadline);
+        sh.seal_all(&mut st);
+        sh.work.notify_all();
+        sh.settled.notify_all(); // blocked writers see `closing`
+        while !st.unsettled.is_empty() {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            st = sh.settled.wait_timeout(st, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+        }
+        let mut result = Ok(());
+        if !st.unsettled.is_empty() {
+            // Deadline: report every queued batch as failed, exactly once. The in-flight
+            // batch (if any) is finished by the background thread, which stops retrying at
+            // the deadline; only an HTTP request already under way (bounded by `timeout`)
+            // can make close return later than max_close_wait.
+            let left: Vec<Batch> = st.ready.drain(..).collect();
+            let msg = format!(
+                "not delivered within max_close_wait ({} ms)",
+                sh.opts.max_close_wait.as_millis()
+            );
+            result = Err(Error::new(Code::TimedOut, format!("close: {} lines {msg}", st.stats.buffered_lines)));
+            drop(st);
+            let err = Error::new(Code::TimedOut, msg);
+            for b in &left {
+                sh.report(|l| l.on_error(&info(b, 0), &err));
+            }
+            st = lock(&sh.state);
+            for b in &left {
+                st.stats.failed += b.lines as u64;
+                sh.settle(&mut st, b.id, b.lines, b.data.len() + 1);
+            }
+            while !st.unsettled.is_empty() {
+                st = sh.settled.wait(st).unwrap_or_else(|e| e.into_inner());
+            }
+        }
+        st.stop = true;
+        sh.work.notify_all();
+        drop(st);
+        // The thread has nothing left to report: no callback runs after close returns.
+        let _ = handle.join();
+        result
+    }
+}
+
+impl Drop for Batcher {
+    fn drop(&mut self) {
+        let _ = self.close();
+    }
+}
+
+fn buffer_full(opts: &WriteOptions, policy: &str) -> Error {
+    Error::new(
+        Code::BufferFull,
+        format!(
+            "write buffer full (max_buffer_lines={}, max_buffer_bytes={}, buffer_full_policy={policy})",
+            opts.max_buffer_lines, opts.max_buffer_bytes
+        ),
+    )
+}
+
+fn info<'a>(b: &'a Batch, attempts: u32) -> BatchInfo<'a> {
+    BatchInfo {
+        bucket: &b.dest.bucket,
+        org: &b.dest.org,
+        precision: b.dest.precision,
+        data: &b.data,
+        lines: b.lines,
+        attempts,
+    }
+}
+
+/// Background thread: take sealed batches in order and deliver them.
+fn run(sh: &Shared) {
+    loop {
+        let batch = {
+            let mut st = lock(&sh.state);
+            loop {
+                if st.stop {
+                    return;
+                }
+                let now = Instant::now();
+                let mut i = 0;
+                while i < st.open.len() {
+                    if st.open[i].deadline <= now {
+                        let ob = st.open.swap_remove(i);
+                        sh.seal(&mut st, ob);
+                    } else {
+                        i += 1;
+                    }
+                }
+                if let Some(b) = st.ready.pop_front() {
+                    break b;
+                }
+                let next = st.open.iter().map(|o| o.deadline).min();
+                st = match next {
+                    Some(d) => sh.work.wait_timeout(st, d.saturating_duration_since(now)).unwrap_or_else(|e| e.into_inner()).0,
+                    None => sh.work.wait(st).unwrap_or_else(|e| e.into_inner()),
+                };
+            }
+        };
+        deliver(sh, batch);
+    }
+}
+
+/// Sleep up to `d`, waking early when `close`'s deadline passes. Returns false if the
+/// deadline has passed (the caller must give the batch up).
+fn pause(sh: &Shared, d: Duration) -> bool {
+    let until = Instant::now() + d;
+    let mut st = lock(&sh.state);
+    loop {
+        let now = Instant::now();
+        if st.close_deadline.is_some_and(|cd| now >= cd) {
+            return false;
+        }
+        if now >= until {
+            return true;
+        }
+        let limit = match st.close_deadline {
+            Some(cd) if cd < until => cd,
+            _ => until,
+        };
+        st = sh.work.wait_timeout(st, limit - now).unwrap_or_else(|e| e.into_inner()).0;
+    }
+}
+
+fn close_deadline_passed(sh: &Shared, after: Duration) -> bool {
+    lock(&sh.state)
+        .close_deadline
+        .is_some_and(|cd| Instant::now() + after >= cd)
+}
+
+/// Report the terminal outcome of `part`, then free its buffer space.
+fn finish(sh: &Shared, part: &Batch, attempts: u32, outcome: std::result::Result<(), &Error>) {
+    let bi = info(part, attempts);
+    match outcome {
+        Ok(()) => sh.report(|l| l.on_success(&bi)),
+        Err(e) => sh.report(|l| l.on_error(&bi, e)),
+    }
+    let mut st = lock(&sh.state);
+    match outcome {
+        Ok(()) => st.stats.written += part.lines as u64,
+        Err(_) => st.stats.failed += part.lines as u64,
+    }
+    st.stats.buffered_lines -= part.lines as u64;
+    st.stats.buffered_bytes -= (part.data.len() + 1) as u64;
+    sh.settled.notify_all();
+}
+
+fn close_timeout_error(sh: &Shared, last: Option<&Error>) -> Error {
+    let mut e = last.cloned().unwrap_or_else(|| Error::new(Code::TimedOut, ""));
+    e.code = Code::TimedOut;
+    e.message = format!(
+        "not delivered within max_close_wait ({} ms){}",
+        sh.opts.max_close_wait.as_millis(),
+        last.map(|l| format!("; last error: {}", l.message)).unwrap_or_default()
+    );
+    e
+}
+
+fn deliver(sh: &Shared, batch: Batch) {
+    let id = batch.id;
+    let jitter = retry::jitter_delay(&sh.policy, fastrand::f64());
+    // Parts still to send; a 413 splits a part into halves (depth first, order kept).
+    let mut parts = vec![batch];
+    let mut deadline_hit = !pause(sh, jitter);
+    while let Some(part) = parts.pop() {
+        if deadline_hit || close_deadline_passed(sh, Duration::ZERO) {
+            deadline_hit = true;
+            finish(sh, &part, 0, Err(&close_timeout_error(sh, None)));
+            continue;
+        }
+        send_with_retry(sh, part, &mut parts);
+    }
+    let mut st = lock(&sh.state);
+    st.unsettled.remove(&id);
+    sh.settled.notify_all();
+}
+
+/// Send one part with the seed's retry rules until it is settled or split.
+fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
+    let first_attempt = Instant::now();
+    let mut attempts = 0u32;
+    loop {
+        attempts += 1;
+        let result = sh.client.transport.write(&part.dest.org, &part.dest.bucket, part.dest.precision, &part.data);
+        let err = match result {
+            Ok(()) => return finish(sh, &part, attempts, Ok(())),
+            Err(e) => e,
+        };
+        if err.http_status == 413 && part.lines > 1 {
+            let (a, b) = split_half(&part);
+            parts.push(b);
+            parts.push(a);
+            return;
+        }
+        let decision = retry::decide(
+            &sh.policy,
+            attempts,
+            err.retriable,
+            err.retry_after,
+            first_attempt.elapsed(),
+            fastrand::f64(),
+            fastrand::f64(),
+        );
+        match decision {
+            Decision::RetryAfter(delay) => {
+                if close_deadline_passed(sh, delay) {
+                    // The retry would land after close's deadline: give up now, clearly.
+                    return finish(sh, &part, attempts, Err(&close_timeout_error(sh, Some(&err))));
+                }
+                lock(&sh.state).stats.retries += 1;
+                sh.report(|l| l.on_retry(&info(&part, attempts), &err, attempts, delay));
+                if !pause(sh, delay) {
+                    return finish(sh, &part, attempts, Err(&close_timeout_error(sh, Some(&err))));
+                }
+            }
+            Decision::GiveUp(reason) => {
+                let e = match reason {
+                    GiveUpReason::NotRetriable => err,
+                    GiveUpReason::MaxRetries | GiveUpReason::MaxRetryTime => {
+                        let mut e = err.clone();
+                        e.code = Code::RetriesExhausted;
+                        let why = if matches!(reason, GiveUpReason::MaxRetries) {
+                            format!("max_retries={}", sh.opts.max_retries)
+                        } else {
+                            format!("max_retry_time={} ms", sh.opts.max_retry_time.as_millis())
+                        };
+                        e.message = format!("giving up after {attempts} attempts ({why}): {}", err.message);
+                        e
+                    }
+                };
+                return finish(sh, &part, attempts, Err(&e));
+            }
+        }
+    }
+}
+
+/// Split a multi-line part at the line boundary nearest its middle line.
+fn split_half(part: &Batch) -> (Batch, Batch) {
+    let half = part.lines / 2;
+    let mut seen = 0;
+    let mut cut = part.data.len();
+    for (i, &c) in part.data.iter().enumerate() {
+        if c == b'\n' {
+            seen += 1;
+            if seen == half {
+                cut = i;
+                break;
+            }
+        }
+    }
+    let first = Batch { id: part.id, dest: part.dest.clone(), data: part.data[..cut].to_vec(), lines: half };
+    let rest = part.data.get(cut + 1..).unwrap_or_default().to_vec();
+    let second = Batch { id: part.id, dest: part.dest.clone(), data: rest, lines: part.lines - half };
+    (first, second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(lines: &[&str]) -> Batch {
+        Batch {
+            id: 1,
+            dest: Destination { bucket: "b".into(), org: "o".into(), precision: Precision::Ns },
+            data: lines.join("\n").into_bytes(),
+            lines: lines.len(),
+        }
+    }
+
+    #[test]
+    fn split_half_partitions_lines_exactly() {
+        for n in 2..9 {
+            let owned: Vec<String> = (0..n).map(|i| format!("m v={i}i")).collect();
+            let refs: Vec<&str> = owned.iter().map(|s| s.as_str()).collect();
+            let b = batch(&refs);
+            let (x, y) = split_half(&b);
+            assert_eq!(x.lines + y.lines, n);
+            assert_eq!(x.lines, n / 2);
+            let mut joined = x.data.clone();
+            joined.push(b'\n');
+            joined.extend_from_slice(&y.data);
+            assert_eq!(joined, b.data);
+            assert_eq!(String::from_utf8(x.data).unwrap().lines().count(), x.lines);
+            assert_eq!(String::from_utf8(y.data).unwrap().lines().count(), y.lines);
+        }
+    }
+}

@@ -1,0 +1,426 @@
+/* C API tests that need no server: the seed's line-protocol vectors through the header,
+ * every NULL / invalid-argument path, invalid UTF-8, configuration errors. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+/* Encode a point and compare with the expected line protocol; frees the point. */
+static void expect_lp(influx_point *p, const char *want) {
+    char *out = NULL;
+    size_t len = 0;
+    CHECK(p != NULL);
+    if (!p) return;
+    CHECK_RC(influx_point_to_line_protocol(p, &out, &len), INFLUX_OK);
+    CHECK_STR(out, want);
+    CHECK(out == NULL || len == strlen(out));
+    influx_string_free(out);
+    influx_point_free(p);
+}
+
+static influx_point *pt(const char *m) { return influx_point_new(m); }
+
+static void seed_vectors(void) {
+    influx_point *p;
+
+    /* PY-LP-01 */
+    p = pt("h2 o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_tag(p, "", "warn");
+    influx_point_add_field_i64(p, "level", 2);
+    expect_lp(p, "h2\\ o,location=europe level=2i");
+
+    /* PY-LP-02 */
+    p = pt("h2,o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_tag(p, "", "warn");
+    influx_point_add_field_i64(p, "level", 2);
+    expect_lp(p, "h2\\,o,location=europe level=2i");
+
+    /* PY-LP-03 */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_tag(p, "log", "");
+    influx_point_add_field_i64(p, "level", 2);
+    expect_lp(p, "h2o,location=europe level=2i");
+
+    /* PY-LP-04 */
+    p = pt("h\n2\ro\t_data");
+    influx_point_add_tag(p, "new\nline", "new\nline");
+    influx_point_add_tag(p, "carriage\rreturn", "carriage\nreturn");
+    influx_point_add_tag(p, "t\tab", "t\tab");
+    influx_point_add_field_i64(p, "level", 2);
+    expect_lp(p, "h\\n2\\ro\\t_data,carriage\\rreturn=carriage\\nreturn,new\\nline=new\\nline,t\\tab=t\\tab level=2i");
+
+    /* PY-LP-05 */
+    p = pt("h=2o");
+    influx_point_add_tag(p, "l=ocation", "e=urope");
+    influx_point_add_field_i64(p, "l=evel", 2);
+    expect_lp(p, "h=2o,l\\=ocation=e\\=urope l\\=evel=2i");
+
+    /* PY-LP-06 */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_i64(p, "long", 1);
+    influx_point_add_field_f64(p, "double", 250.69);
+    influx_point_add_field_f64(p, "float", 35.0);
+    influx_point_add_field_i64(p, "integer", 7);
+    influx_point_add_field_i64(p, "short", 8);
+    influx_point_add_field_i64(p, "byte", 9);
+    influx_point_add_field_i64(p, "ulong", 10);
+    influx_point_add_field_i64(p, "uint", 11);
+    influx_point_add_field_i64(p, "sbyte", 12);
+    influx_point_add_field_i64(p, "ushort", 13);
+    influx_point_add_field_f64(p, "point", 13.3);
+    influx_point_add_field_f64(p, "decimal", 25.6);
+    influx_point_add_field_f64(p, "decimal-object", 0.142857);
+    influx_point_add_field_bool(p, "boolean", false);
+    influx_point_add_field_str(p, "string", "string value");
+    expect_lp(p, "h2o,location=europe boolean=false,byte=9i,decimal=25.6,decimal-object=0.142857,"
+                 "double=250.69,float=35,integer=7i,long=1i,point=13.3,sbyte=12i,short=8i,"
+                 "string=\"string value\",uint=11i,ulong=10i,ushort=13i");
+
+    /* PY-LP-07 */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_str(p, "level", "string esc\\ape value");
+    expect_lp(p, "h2o,location=europe level=\"string esc\\\\ape value\"");
+
+    /* PY-LP-08 */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_str(p, "level", "string esc\"ape value");
+    expect_lp(p, "h2o,location=europe level=\"string esc\\\"ape value\"");
+
+    /* PY-LP-09: timedelta(hours=356) at us */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_i64(p, "level", 2);
+    CHECK_RC(influx_point_set_time(p, 1281600000000LL, INFLUX_PRECISION_US), INFLUX_OK);
+    expect_lp(p, "h2o,location=europe level=2i 1281600000000");
+
+    /* PY-LP-10 */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_bool(p, "level", false);
+    influx_point_set_time(p, 1444897215000750LL, INFLUX_PRECISION_US);
+    expect_lp(p, "h2o,location=europe level=false 1444897215000750");
+
+    /* PY-LP-11 */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_i64(p, "level", 2);
+    influx_point_set_time(p, 1444897215000000000LL, INFLUX_PRECISION_NS);
+    expect_lp(p, "h2o,location=europe level=2i 1444897215000000000");
+
+    /* PY-LP-12 */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_i64(p, "level", 2);
+    influx_point_set_time(p, 45, INFLUX_PRECISION_S);
+    expect_lp(p, "h2o,location=europe level=2i 45");
+
+    /* PY-LP-13 (set_time before tags, UTF-8 tag value) */
+    p = pt("weather");
+    influx_point_set_time(p, 1257894000123LL, INFLUX_PRECISION_MS);
+    influx_point_add_tag(p, "location", "P\xc5\x99" "erov");
+    influx_point_add_tag(p, "sid", "12345");
+    influx_point_add_field_f64(p, "temperature", 30.1);
+    influx_point_add_field_i64(p, "int_field", 2);
+    influx_point_add_field_i64(p, "float_field", 0);
+    expect_lp(p, "weather,location=P\xc5\x99" "erov,sid=12345 float_field=0i,int_field=2i,temperature=30.1 1257894000123");
+
+    /* PY-LP-14 (quirk): a tag value ending in a backslash is an error, not a changed value */
+    p = pt("test");
+    CHECK_RC(influx_point_add_tag(p, "backslash_tag", "C:\\"), INFLUX_ERR_INVALID_POINT);
+    CHECK(strstr(influx_last_error_message(), "backslash_tag") != NULL);
+    CHECK_RC(influx_point_add_tag(p, "empty_tag", ""), INFLUX_OK);
+    CHECK_RC(influx_point_add_tag(p, "integer_tag", "2"), INFLUX_OK);
+    CHECK_RC(influx_point_add_tag(p, "string_tag", "hello"), INFLUX_OK);
+    influx_point_add_field_str(p, "string_val", "hello!");
+    influx_point_add_field_i64(p, "int_val", 1);
+    influx_point_add_field_f64(p, "float_val", 1.1);
+    influx_point_add_field_bool(p, "bool_val", true);
+    expect_lp(p, "test,integer_tag=2,string_tag=hello bool_val=true,float_val=1.1,int_val=1i,string_val=\"hello!\"");
+
+    /* PY-LP-15: NaN / Inf fields are skipped */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_f64(p, "flout-infinity-positive", INFINITY);
+    influx_point_add_field_f64(p, "flout-infinity-negative", -INFINITY);
+    influx_point_add_field_f64(p, "flout-nan", NAN);
+    influx_point_add_field_i64(p, "level", 2);
+    expect_lp(p, "h2o,location=europe level=2i");
+
+    /* PY-LP-16 (quirk): only non-finite fields -> error instead of "" */
+    p = pt("h2o");
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_field_f64(p, "flout-infinity-positive", INFINITY);
+    influx_point_add_field_f64(p, "flout-nan", NAN);
+    {
+        char *out = (char *)0x1;
+        CHECK_RC(influx_point_to_line_protocol(p, &out, NULL), INFLUX_ERR_INVALID_POINT);
+        CHECK(out == NULL);
+    }
+    influx_point_free(p);
+
+    /* PY-LP-17, PY-LP-18 */
+    p = pt("h2o");
+    influx_point_add_field_i64(p, "val", 1);
+    influx_point_set_time(p, 1257890400123456000LL, INFLUX_PRECISION_NS);
+    expect_lp(p, "h2o val=1i 1257890400123456000");
+    p = pt("h2o");
+    influx_point_add_field_i64(p, "val", 1);
+    influx_point_set_time(p, 1257894000123456000LL, INFLUX_PRECISION_NS);
+    expect_lp(p, "h2o val=1i 1257894000123456000");
+
+    /* PY-LP-19: backslashes in tag values are not escaped */
+    p = pt("test");
+    influx_point_add_tag(p, "tag1", "value1");
+    influx_point_add_tag(p, "tag2", "value\x02");
+    influx_point_add_tag(p, "tag3", "value\\3");
+    influx_point_add_tag(p, "tag4", "value\\4");
+    influx_point_add_tag(p, "tag5", "value\\\\5");
+    influx_point_add_field_i64(p, "value", 10);
+    influx_point_set_time(p, 1624989000000000000LL, INFLUX_PRECISION_NS);
+    expect_lp(p, "test,tag1=value1,tag2=value\x02,tag3=value\\3,tag4=value\\4,tag5=value\\\\5 value=10i 1624989000000000000");
+
+    /* PY-LP-20 */
+    p = pt("sensor_pt859");
+    influx_point_add_tag(p, "location", "warehouse_125");
+    influx_point_add_tag(p, "version", "2021.06.05.5874");
+    influx_point_add_field_i64(p, "pressure", 125);
+    influx_point_add_field_i64(p, "temperature", 10);
+    influx_point_set_time(p, 1632208639, INFLUX_PRECISION_S);
+    expect_lp(p, "sensor_pt859,location=warehouse_125,version=2021.06.05.5874 pressure=125i,temperature=10i 1632208639");
+
+    /* PY-LP-21: uint field */
+    p = pt("h2o_feet");
+    influx_point_add_tag(p, "location", "coyote_creek");
+    influx_point_add_field_f64(p, "water_level", 1.0);
+    influx_point_add_field_u64(p, "some_counter", 108913123234ULL);
+    influx_point_set_time(p, 1, INFLUX_PRECISION_NS);
+    expect_lp(p, "h2o_feet,location=coyote_creek some_counter=108913123234u,water_level=1 1");
+
+    /* PY-LP-22: integer forced to float */
+    p = pt("h2o_feet");
+    influx_point_add_tag(p, "location", "coyote_creek");
+    influx_point_add_field_f64(p, "water_level", 1.0);
+    influx_point_add_field_f64(p, "some_counter", 108913123234.0);
+    influx_point_set_time(p, 1, INFLUX_PRECISION_NS);
+    expect_lp(p, "h2o_feet,location=coyote_creek some_counter=108913123234,water_level=1 1");
+
+    /* PY-LP-23 */
+    p = pt("custom_sensor_id");
+    influx_point_add_tag(p, "location", "warehouse_125");
+    influx_point_add_field_i64(p, "pressure", 125);
+    expect_lp(p, "custom_sensor_id,location=warehouse_125 pressure=125i");
+
+    /* PY-LP-24 (quirk): a measurement starting with '#' would be read as a comment */
+    p = pt("#hash_start");
+    CHECK(p == NULL);
+    CHECK(strstr(influx_last_error_message(), "#") != NULL);
+}
+
+static void point_semantics(void) {
+    influx_point *p = pt("m");
+    /* last value wins, type may change, output sorted */
+    influx_point_add_field_i64(p, "b", 1);
+    influx_point_add_field_str(p, "a", "x");
+    influx_point_add_field_f64(p, "b", 2.5);
+    influx_point_add_tag(p, "z", "1");
+    influx_point_add_tag(p, "y", "2");
+    influx_point_add_tag(p, "z", "3");
+    expect_lp(p, "m,y=2,z=3 a=\"x\",b=2.5");
+
+    p = pt("m");
+    CHECK_RC(influx_point_to_line_protocol(p, &(char *){NULL}, NULL), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_point_add_tag(p, "_measurement", "x"), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_point_add_tag(p, "_field", "x"), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_point_add_tag(p, "time", "x"), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_point_add_field_i64(p, "", 1), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_point_set_time(p, 1, 7), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_set_time(p, 1, -1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_set_time(p, INT64_MAX, INFLUX_PRECISION_S), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_point_set_time(p, INT64_MIN, INFLUX_PRECISION_NS), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_point_set_time(p, -5, INFLUX_PRECISION_MS), INFLUX_OK);
+    influx_point_add_field_u64(p, "u", UINT64_MAX);
+    influx_point_add_field_i64(p, "i", INT64_MIN);
+    expect_lp(p, "m i=-9223372036854775808i,u=18446744073709551615u -5");
+
+    /* reset reuses a point */
+    p = pt("a");
+    influx_point_add_tag(p, "t", "1");
+    influx_point_add_field_i64(p, "f", 1);
+    influx_point_set_time(p, 9, INFLUX_PRECISION_S);
+    CHECK_RC(influx_point_reset(p, "b"), INFLUX_OK);
+    influx_point_add_field_bool(p, "g", true);
+    expect_lp(p, "b g=true");
+}
+
+static void null_and_invalid_args(void) {
+    influx_point *p = pt("m");
+    char *out = NULL;
+    const char *bad = "bad\xff\xfe";
+
+    CHECK(influx_point_new(NULL) == NULL);
+    CHECK(influx_last_error_message()[0] != '\0');
+    CHECK(influx_point_new("") == NULL);
+    CHECK(influx_point_new(bad) == NULL);
+    CHECK(strstr(influx_last_error_message(), "UTF-8") != NULL);
+
+    CHECK_RC(influx_point_add_tag(NULL, "k", "v"), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_tag(p, NULL, "v"), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_tag(p, "k", NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_tag(p, bad, "v"), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_point_add_tag(p, "k", bad), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_point_add_field_f64(NULL, "k", 1.0), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_f64(p, NULL, 1.0), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_i64(NULL, "k", 1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_i64(p, NULL, 1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_u64(NULL, "k", 1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_u64(p, NULL, 1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_bool(NULL, "k", true), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_bool(p, NULL, true), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_bool(p, bad, true), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_point_add_field_str(NULL, "k", "v"), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_str(p, NULL, "v"), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_str(p, "k", NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_add_field_str(p, "k", bad), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_point_set_time(NULL, 1, INFLUX_PRECISION_NS), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_reset(NULL, "m"), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_reset(p, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_point_to_line_protocol(NULL, &out, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK(out == NULL);
+    CHECK_RC(influx_point_to_line_protocol(p, NULL, NULL), INFLUX_ERR_INVALID_ARG);
+    /* a successful call clears the last error */
+    CHECK_RC(influx_point_add_field_i64(p, "ok", 1), INFLUX_OK);
+    CHECK_STR(influx_last_error_message(), "");
+    CHECK(influx_last_http_status() == 0);
+    CHECK_STR(influx_last_server_message(), "");
+
+    influx_point_free(NULL);
+    influx_point_free(NULL);
+    influx_string_free(NULL);
+    influx_point_free(p);
+
+    /* conf */
+    char err[256];
+    influx_conf *c = influx_conf_new();
+    CHECK(c != NULL);
+    CHECK_RC(influx_conf_set(NULL, "url", "http://x", err, sizeof err), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_conf_set(c, NULL, "x", err, sizeof err), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_conf_set(c, "url", NULL, err, sizeof err), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_conf_set(c, bad, "x", err, sizeof err), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_conf_set(c, "no_such_option", "1", err, sizeof err), INFLUX_ERR_CONFIG);
+    CHECK(strstr(err, "no_such_option") != NULL);
+    CHECK_RC(influx_conf_set(c, "batch_size", "abc", err, sizeof err), INFLUX_ERR_CONFIG);
+    CHECK(strstr(err, "batch_size") != NULL);
+    CHECK_RC(influx_conf_set(c, "batch_size", "abc", NULL, 0), INFLUX_ERR_CONFIG);
+    CHECK_RC(influx_conf_set(c, "batch_size", "abc", err, 1), INFLUX_ERR_CONFIG);
+    CHECK(err[0] == '\0');
+    CHECK_RC(influx_conf_set(c, "enable_gzip", "maybe", err, sizeof err), INFLUX_ERR_CONFIG);
+    CHECK_RC(influx_conf_set(c, "write_type", "sometimes", err, sizeof err), INFLUX_ERR_CONFIG);
+    CHECK_RC(influx_conf_set(c, "timeout", "-5", err, sizeof err), INFLUX_ERR_CONFIG);
+    CHECK_RC(influx_conf_set(c, "timeout", "2500", err, sizeof err), INFLUX_OK);
+    CHECK_RC(influx_conf_load_file(c, "/nonexistent/influx.ini", err, sizeof err), INFLUX_ERR_IO);
+    CHECK_RC(influx_conf_load_file(c, NULL, err, sizeof err), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_conf_load_file(NULL, "x.ini", err, sizeof err), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_conf_load_env(NULL, err, sizeof err), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_conf_set_callbacks(NULL, NULL, NULL, NULL, NULL), INFLUX_ERR_INVALID_ARG);
+    influx_conf_free(c);
+    influx_conf_free(NULL);
+
+    /* client / write api */
+    CHECK(influx_client_new(NULL, err, sizeof err) == NULL);
+    CHECK(strstr(err, "NULL") != NULL);
+    c = influx_conf_new();
+    influx_conf_set(c, "url", "ftp://nope", NULL, 0);
+    CHECK(influx_client_new(c, err, sizeof err) == NULL); /* consumed even on failure */
+    CHECK(strstr(err, "url") != NULL);
+    influx_client_free(NULL);
+
+    c = influx_conf_new();
+    influx_conf_set(c, "url", "http://127.0.0.1:9", NULL, 0);
+    influx_conf_set(c, "org", "o", NULL, 0);
+    influx_client *cl = influx_client_new(c, err, sizeof err);
+    CHECK(cl != NULL);
+    CHECK(influx_write_api_new(NULL, NULL, err, sizeof err) == NULL);
+    influx_conf *wo = influx_conf_new();
+    influx_conf_set(wo, "url", "http://elsewhere", NULL, 0);
+    CHECK(influx_write_api_new(cl, wo, err, sizeof err) == NULL); /* client key on write conf */
+    CHECK(strstr(err, "url") != NULL);
+    wo = influx_conf_new();
+    influx_conf_set(wo, "write_type", "synchronous", NULL, 0);
+    influx_write_api *w = influx_write_api_new(cl, wo, err, sizeof err);
+    CHECK(w != NULL);
+    influx_point *q = pt("m");
+    influx_point_add_field_i64(q, "v", 1);
+    const influx_point *arr[2] = {q, NULL};
+    CHECK_RC(influx_write(NULL, "b", NULL, q), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write(w, NULL, NULL, q), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write(w, "", NULL, q), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write(w, "b", NULL, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write(w, bad, NULL, q), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_write(w, "b", bad, q), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_write_points(w, "b", NULL, NULL, 1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write_points(w, "b", NULL, arr, 2), INFLUX_ERR_INVALID_ARG);
+    CHECK(strstr(influx_last_error_message(), "points[1]") != NULL);
+    CHECK_RC(influx_write_points(w, "b", NULL, arr, 0), INFLUX_OK);
+    CHECK_RC(influx_write_lp(NULL, "b", NULL, "m v=1", 5, INFLUX_PRECISION_NS), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write_lp(w, "b", NULL, NULL, 5, INFLUX_PRECISION_NS), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write_lp(w, "b", NULL, "m v=1", 5, 42), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write_lp(w, "b", NULL, bad, strlen(bad), INFLUX_PRECISION_NS), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_write_lp(w, "b", NULL, "", 0, INFLUX_PRECISION_NS), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_flush(NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_flush_timeout(NULL, 10), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_flush(w), INFLUX_OK);
+    influx_write_stats st;
+    CHECK_RC(influx_write_api_stats(NULL, &st), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write_api_stats(w, NULL), INFLUX_ERR_INVALID_ARG);
+    /* nothing listens on port 9: a transport error, not a crash */
+    CHECK_RC(influx_write(w, "b", NULL, q), INFLUX_ERR_TRANSPORT);
+    CHECK(influx_last_http_status() == 0);
+    CHECK_RC(influx_write_api_close(w), INFLUX_OK);
+    CHECK_RC(influx_write_api_close(NULL), INFLUX_OK);
+    influx_point_free(q);
+    influx_client_free(cl);
+
+    /* a client without org: write with org NULL is an invalid argument */
+    c = influx_conf_new();
+    influx_conf_set(c, "url", "http://127.0.0.1:9", NULL, 0);
+    cl = influx_client_new(c, NULL, 0);
+    wo = influx_conf_new();
+    influx_conf_set(wo, "write_type", "synchronous", NULL, 0);
+    w = influx_write_api_new(cl, wo, NULL, 0);
+    q = pt("m");
+    influx_point_add_field_i64(q, "v", 1);
+    CHECK_RC(influx_write(w, "b", NULL, q), INFLUX_ERR_INVALID_ARG);
+    CHECK(strstr(influx_last_error_message(), "org") != NULL);
+    influx_point_free(q);
+    influx_client_free(cl); /* client freed before its write API: allowed */
+    CHECK_RC(influx_write_api_close(w), INFLUX_OK);
+}
+
+static void strerror_and_version(void) {
+    CHECK_STR(influx_strerror(INFLUX_OK), "success");
+    CHECK_STR(influx_strerror(INFLUX_ERR_HTTP), "HTTP error from server");
+    CHECK_STR(influx_strerror(12345), "unknown result code");
+    CHECK_STR(influx_strerror(-3), "unknown result code");
+    CHECK(influx_version_int() == INFLUXDB_CLIENT_VERSION);
+    char v[32];
+    snprintf(v, sizeof v, "%d.%d.%d", INFLUXDB_CLIENT_VERSION_MAJOR, INFLUXDB_CLIENT_VERSION_MINOR,
+             INFLUXDB_CLIENT_VERSION_PATCH);
+    CHECK_STR(influx_version(), v);
+    CHECK(INFLUX_PRECISION_NS == 0 && INFLUX_PRECISION_US == 1 && INFLUX_PRECISION_MS == 2 &&
+          INFLUX_PRECISION_S == 3);
+}
+
+int main(void) {
+    seed_vectors();
+    point_semantics();
+    null_and_invalid_args();
+    strerror_and_version();
+    return check_summary("test_api");
+}

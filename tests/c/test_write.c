@@ -1,0 +1,148 @@
+/* Synchronous writes through the C API against the real InfluxDB 2.x, read back with Flux. */
+#include "server.h"
+
+static const char *bucket;
+static char run[64];
+
+static influx_write_api *sync_api(influx_conf *client_conf, influx_client **out_client) {
+    char err[256];
+    influx_client *c = influx_client_new(client_conf, err, sizeof err);
+    CHECK(c != NULL);
+    influx_conf *wo = influx_conf_new();
+    influx_conf_set(wo, "write_type", "synchronous", NULL, 0);
+    influx_write_api *w = influx_write_api_new(c, wo, err, sizeof err);
+    CHECK(w != NULL);
+    *out_client = c;
+    return w;
+}
+
+static void expect_value(const char *meas, const char *field, const char *column, const char *want) {
+    char flux[1024];
+    snprintf(flux, sizeof flux,
+             "from(bucket:\"%s\") |> range(start:0) |> filter(fn:(r)=>r._measurement==\"%s\" and "
+             "r.run==\"%s\" and r._field==\"%s\") |> last() |> keep(columns:[\"%s\"])",
+             bucket, meas, run, field, column);
+    char *got = query_value(flux);
+    CHECK_STR(got, want);
+    free(got);
+}
+
+static void all_types_all_precisions(void) {
+    influx_client *c;
+    influx_write_api *w = sync_api(server_conf(NULL), &c);
+    static const struct {
+        influx_precision p;
+        const char *name;
+        int64_t time;
+        const char *rfc3339;
+    } cases[] = {
+        {INFLUX_PRECISION_NS, "ns", 1700000000000000007LL, "2023-11-14T22:13:20.000000007Z"},
+        {INFLUX_PRECISION_US, "us", 1700000000000007LL, "2023-11-14T22:13:20.000007Z"},
+        {INFLUX_PRECISION_MS, "ms", 1700000000007LL, "2023-11-14T22:13:20.007Z"},
+        {INFLUX_PRECISION_S, "s", 1700000007LL, "2023-11-14T22:13:27Z"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char meas[64];
+        snprintf(meas, sizeof meas, "c_types_%s", cases[i].name);
+        influx_point *p = influx_point_new(meas);
+        influx_point_add_tag(p, "run", run);
+        influx_point_add_field_f64(p, "f", -0.30000000000000004);
+        influx_point_add_field_i64(p, "i", -9007199254740993LL);
+        influx_point_add_field_u64(p, "u", 18446744073709551615ULL);
+        influx_point_add_field_bool(p, "b", true);
+        influx_point_add_field_str(p, "s", "hello world");
+        influx_point_set_time(p, cases[i].time, cases[i].p);
+        CHECK_RC(influx_write(w, bucket, NULL, p), INFLUX_OK);
+        influx_point_free(p);
+        expect_value(meas, "f", "_value", "-0.30000000000000004");
+        expect_value(meas, "i", "_value", "-9007199254740993");
+        expect_value(meas, "u", "_value", "18446744073709551615");
+        expect_value(meas, "b", "_value", "true");
+        expect_value(meas, "s", "_value", "hello world");
+        expect_value(meas, "b", "_time", cases[i].rfc3339);
+    }
+    CHECK_RC(influx_write_api_close(w), INFLUX_OK);
+    influx_client_free(c);
+}
+
+static void http_errors_carry_status_and_server_message(void) {
+    influx_client *c;
+    influx_write_api *w = sync_api(server_conf("wrong-token"), &c);
+    influx_point *p = influx_point_new("c_err");
+    influx_point_add_field_i64(p, "v", 1);
+    CHECK_RC(influx_write(w, bucket, NULL, p), INFLUX_ERR_HTTP);
+    CHECK(influx_last_http_status() == 401);
+    CHECK(strstr(influx_last_server_message(), "unauthorized") != NULL);
+    CHECK(strstr(influx_last_error_message(), "401") != NULL);
+    CHECK(strstr(influx_last_error_message(), "wrong-token") == NULL);
+    influx_write_api_close(w);
+    influx_client_free(c);
+
+    w = sync_api(server_conf(NULL), &c);
+    CHECK_RC(influx_write(w, "no-such-bucket", NULL, p), INFLUX_ERR_HTTP);
+    CHECK(influx_last_http_status() == 404);
+    CHECK(strstr(influx_last_server_message(), "no-such-bucket") != NULL);
+    const char *bad = "c_err v=";
+    CHECK_RC(influx_write_lp(w, bucket, NULL, bad, strlen(bad), INFLUX_PRECISION_NS), INFLUX_ERR_HTTP);
+    CHECK(influx_last_http_status() == 400);
+    CHECK(influx_last_server_message()[0] != '\0');
+    influx_point_free(p);
+    influx_write_api_close(w);
+    influx_client_free(c);
+}
+
+static void big_lp_write_with_and_without_gzip(void) {
+    for (int gz = 0; gz <= 1; gz++) {
+        influx_conf *cc = server_conf(NULL);
+        influx_conf_set(cc, "enable_gzip", gz ? "true" : "false", NULL, 0);
+        influx_client *c;
+        influx_write_api *w = sync_api(cc, &c);
+        size_t cap = 10000 * 96, len = 0;
+        char *buf = malloc(cap);
+        for (int i = 0; i < 10000; i++) {
+            len += (size_t)snprintf(buf + len, cap - len, "c_lp,run=%s,gz=%d,sensor=s%d value=%d.5,n=%di %d\n", run,
+                                    gz, i % 7, i, i, 1700000000 + i);
+        }
+        CHECK_RC(influx_write_lp(w, bucket, NULL, buf, len, INFLUX_PRECISION_S), INFLUX_OK);
+        free(buf);
+        char flux[512];
+        snprintf(flux, sizeof flux,
+                 "from(bucket:\"%s\") |> range(start:0) |> filter(fn:(r)=>r._measurement==\"c_lp\" and "
+                 "r.run==\"%s\" and r.gz==\"%d\" and r._field==\"n\") |> group() |> count()",
+                 bucket, run, gz);
+        char *got = query_value(flux);
+        CHECK_STR(got, "10000");
+        free(got);
+        influx_write_api_close(w);
+        influx_client_free(c);
+    }
+}
+
+static void default_tags_apply_to_points(void) {
+    influx_conf *cc = server_conf(NULL);
+    influx_client *c = influx_client_new(cc, NULL, 0);
+    influx_conf *wo = influx_conf_new();
+    influx_conf_set(wo, "write_type", "synchronous", NULL, 0);
+    setenv("INFLUX_C_TEST_SITE", "plant-7", 1);
+    CHECK_RC(influx_conf_set(wo, "default_tags.site", "${env.INFLUX_C_TEST_SITE}", NULL, 0), INFLUX_OK);
+    CHECK_RC(influx_conf_set(wo, "default_tags.run", run, NULL, 0), INFLUX_OK);
+    influx_write_api *w = influx_write_api_new(c, wo, NULL, 0);
+    CHECK(w != NULL);
+    influx_point *p = influx_point_new("c_default_tags");
+    influx_point_add_field_i64(p, "v", 5);
+    CHECK_RC(influx_write(w, bucket, NULL, p), INFLUX_OK);
+    influx_point_free(p);
+    expect_value("c_default_tags", "v", "site", "plant-7");
+    influx_write_api_close(w);
+    influx_client_free(c);
+}
+
+int main(void) {
+    bucket = env_or_die("INFLUXDB_V2_BUCKET");
+    run_id(run, sizeof run);
+    all_types_all_precisions();
+    http_errors_carry_status_and_server_message();
+    big_lp_write_with_and_without_gzip();
+    default_tags_apply_to_points();
+    return check_summary("test_write");
+}
