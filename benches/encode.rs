@@ -80,7 +80,11 @@ fn baseline(inp: &Inputs, i: u64, out: &mut Vec<u8>) {
     out.extend_from_slice(inp.region(i).as_bytes());
     out.extend_from_slice(b" count=");
     out.extend_from_slice(ib.format(i as i64).as_bytes());
-    out.extend_from_slice(if i % 2 == 0 { b"i,ok=true" } else { b"i,ok=false" });
+    out.extend_from_slice(if i % 2 == 0 {
+        b"i,ok=true"
+    } else {
+        b"i,ok=false"
+    });
     out.extend_from_slice(b",usage_system=");
     base_f64(i as f64 * 0.11, out);
     out.extend_from_slice(b",usage_user=");
@@ -119,7 +123,13 @@ fn main() {
         b.clear();
         ours_new(&inp, i, &mut a);
         baseline(&inp, i, &mut b);
-        assert_eq!(a, b, "point {i}: {:?} vs {:?}", String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+        assert_eq!(
+            a,
+            b,
+            "point {i}: {:?} vs {:?}",
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b)
+        );
         a.clear();
         ours_reuse(&mut p, &inp, i, &mut a);
         assert_eq!(a, b, "point {i} (reused)");
@@ -133,6 +143,12 @@ fn main() {
 
     println!("{N} standard points (2 tags, 4 fields, ns time), best of {ROUNDS} rounds:");
     println!("  baseline (direct push)          {base:7.1} ns/point");
-    println!("  ours: Point::new + encode_point {ours:7.1} ns/point  ratio {:.2}x", ours / base);
-    println!("  ours: Point::clear + encode     {reuse:7.1} ns/point  ratio {:.2}x", reuse / base);
+    println!(
+        "  ours: Point::new + encode_point {ours:7.1} ns/point  ratio {:.2}x",
+        ours / base
+    );
+    println!(
+        "  ours: Point::clear + encode     {reuse:7.1} ns/point  ratio {:.2}x",
+        reuse / base
+    );
 }

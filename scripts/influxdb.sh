@@ -134,7 +134,7 @@ build_locked() {
 
     local start_s=${SECONDS}
     : >"${BUILD_LOG}"
-    info "building influxd ${INFLUXDB_VERSION} (cold build: 10-20+ min on 2 cores); log: ${BUILD_LOG}"
+    info "building influxd ${INFLUXDB_VERSION} (from cold caches: ~10-20 min on 2 cores); log: ${BUILD_LOG}"
     # (a subshell of its own, outside any `if`/`||`, so that `set -e` holds in build_steps)
     local rc=0
     set +e
@@ -480,8 +480,11 @@ EOF
     rm -f "${setup}" "${instance}/health.json"
 
     if [[ -n ${watch_pid} ]]; then
-        detach "${log}" "${instance}/watcher.pid" bash "${SCRIPT_PATH}" __watch \
-            "${watch_pid}" "${watch_start}" "${instance}" || die "could not start the watcher"
+        (
+            cd /
+            detach "${log}" "${instance}/watcher.pid" bash "${SCRIPT_PATH}" __watch \
+                "${watch_pid}" "${watch_start}" "${instance}"
+        ) || die "could not start the watcher"
     fi
 
     {

@@ -317,7 +317,12 @@ pub fn spec(key: &str) -> Option<&'static OptionSpec> {
 /// A value shown in an error message: quoted, escaped, at most 64 characters.
 fn shown(v: &str) -> String {
     const MAX: usize = 64;
-    let mut s: String = v.chars().take(MAX).collect::<String>().escape_debug().collect();
+    let mut s: String = v
+        .chars()
+        .take(MAX)
+        .collect::<String>()
+        .escape_debug()
+        .collect();
     if v.chars().nth(MAX).is_some() {
         s.push('…');
     }
@@ -378,7 +383,9 @@ fn parse_int(s: &str) -> Option<i64> {
 
 fn parse_ms(s: &str) -> Option<u64> {
     let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '_')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '_'))
+        .unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n = parse_digits(num)?;
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
@@ -422,7 +429,9 @@ fn expected(kind: &Kind) -> String {
         Kind::Bool => "a boolean (true/false, 1/0, yes/no, on/off)".to_string(),
         Kind::Int { min, max } => format!("an integer in {min}..={max}"),
         Kind::Ms { min, max } => {
-            format!("milliseconds in {min}..={max} (an integer, optionally with suffix ms, s, m or h)")
+            format!(
+                "milliseconds in {min}..={max} (an integer, optionally with suffix ms, s, m or h)"
+            )
         }
         Kind::Float { min, max } => format!("a number in {min}..={max}"),
         Kind::Enum(words) => format!("one of {}", words.join(", ")),
@@ -434,9 +443,18 @@ fn expected(kind: &Kind) -> String {
 fn normalize(spec: &OptionSpec, value: &str) -> Result<String> {
     let bad = || {
         if spec.kind == Kind::Secret {
-            Error::config(format!("{}: expected {} (value not shown)", spec.key, expected(&spec.kind)))
+            Error::config(format!(
+                "{}: expected {} (value not shown)",
+                spec.key,
+                expected(&spec.kind)
+            ))
         } else {
-            Error::config(format!("{}: expected {}, got {}", spec.key, expected(&spec.kind), shown(value)))
+            Error::config(format!(
+                "{}: expected {}, got {}",
+                spec.key,
+                expected(&spec.kind),
+                shown(value)
+            ))
         }
     };
     let out = match spec.kind {
@@ -580,7 +598,9 @@ impl Conf {
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         if let Some(name) = key.strip_prefix(DEFAULT_TAG_PREFIX) {
             if name.is_empty() {
-                return Err(Error::config(format!("{DEFAULT_TAG_PREFIX}<name>: the tag name must not be empty")));
+                return Err(Error::config(format!(
+                    "{DEFAULT_TAG_PREFIX}<name>: the tag name must not be empty"
+                )));
             }
             self.tags.insert(name.to_string(), value.to_string());
             return Ok(());
@@ -616,7 +636,9 @@ impl Conf {
             match v.into_string() {
                 Ok(v) => vars.push((k.to_string(), v)),
                 Err(_) => {
-                    return Err(Error::config(format!("environment variable {k}: value is not valid UTF-8")))
+                    return Err(Error::config(format!(
+                        "environment variable {k}: value is not valid UTF-8"
+                    )))
                 }
             }
         }
@@ -627,7 +649,10 @@ impl Conf {
     /// variable sets it when present and non-empty; `INFLUXDB_V2_TAG_<NAME>` sets default tag
     /// `<name>` (lowercased, as the seed does). Other variables are ignored. All or nothing:
     /// on error the conf is unchanged.
-    pub fn load_env_from(&mut self, vars: impl IntoIterator<Item = (String, String)>) -> Result<()> {
+    pub fn load_env_from(
+        &mut self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<()> {
         let mut next = self.clone();
         for (k, v) in vars {
             if let Some(name) = k.strip_prefix(ENV_TAG_PREFIX) {
@@ -636,7 +661,9 @@ impl Conf {
                 }
                 continue;
             }
-            let Some(spec) = OPTIONS.iter().find(|s| s.env == Some(k.as_str())) else { continue };
+            let Some(spec) = OPTIONS.iter().find(|s| s.env == Some(k.as_str())) else {
+                continue;
+            };
             if v.is_empty() {
                 continue;
             }
@@ -685,7 +712,11 @@ impl Conf {
                 continue; // unknown keys are ignored, as the seed does
             }
             next.set(&e.key, &e.value).map_err(|err| {
-                let at = if e.line > 0 { format!("{where_}:{}", e.line) } else { where_.clone() };
+                let at = if e.line > 0 {
+                    format!("{where_}:{}", e.line)
+                } else {
+                    where_.clone()
+                };
                 Error::config(format!("{at}: {}", err.message))
             })?;
         }
@@ -721,7 +752,10 @@ impl Conf {
     }
 
     /// [`Conf::default_tags`] with a custom environment lookup.
-    pub fn default_tags_with(&self, lookup: impl Fn(&str) -> Option<String>) -> Vec<(String, String)> {
+    pub fn default_tags_with(
+        &self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Vec<(String, String)> {
         self.tags
             .iter()
             .filter_map(|(k, v)| {
@@ -747,11 +781,13 @@ impl Conf {
     }
 
     fn flag(&self, key: &str) -> Result<bool> {
-        parse_bool(self.raw(key)?).ok_or_else(|| Error::internal(format!("config: {key} is not a boolean")))
+        parse_bool(self.raw(key)?)
+            .ok_or_else(|| Error::internal(format!("config: {key} is not a boolean")))
     }
 
     fn int(&self, key: &str) -> Result<i64> {
-        parse_int(self.raw(key)?).ok_or_else(|| Error::internal(format!("config: {key} is not an integer")))
+        parse_int(self.raw(key)?)
+            .ok_or_else(|| Error::internal(format!("config: {key} is not an integer")))
     }
 
     fn millis(&self, key: &str) -> Result<Duration> {
@@ -761,12 +797,16 @@ impl Conf {
     }
 
     fn usize_of(&self, key: &str) -> Result<usize> {
-        usize::try_from(self.int(key)?)
-            .map_err(|_| Error::config(format!("{key}: value does not fit this platform's address size")))
+        usize::try_from(self.int(key)?).map_err(|_| {
+            Error::config(format!(
+                "{key}: value does not fit this platform's address size"
+            ))
+        })
     }
 
     fn u32_of(&self, key: &str) -> Result<u32> {
-        u32::try_from(self.int(key)?).map_err(|_| Error::internal(format!("config: {key} out of range")))
+        u32::try_from(self.int(key)?)
+            .map_err(|_| Error::internal(format!("config: {key} out of range")))
     }
 
     /// The client (connection) settings. Write options in this conf are ignored here.
@@ -783,18 +823,18 @@ impl Conf {
                         "auth_basic: requires `token` set to \"username:password\"",
                     ))
                 }
-                Some(t) if !t.contains(':') => {
-                    return Err(Error::config(
-                        "auth_basic: `token` must have the form username:password (value not shown)",
-                    ))
-                }
+                Some(t) if !t.contains(':') => return Err(Error::config(
+                    "auth_basic: `token` must have the form username:password (value not shown)",
+                )),
                 Some(_) => {}
             }
         }
         let connection_pool_maxsize = match self.get("connection_pool_maxsize") {
             Some(_) => self.usize_of("connection_pool_maxsize")?,
             // Seed `Configuration.__init__`: `multiprocessing.cpu_count() * 5`.
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_mul(5),
+            None => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .saturating_mul(5),
         };
         Ok(ClientConfig {
             url,
@@ -871,7 +911,10 @@ fn strip_inline_comment(s: &str, toml: bool) -> &str {
 
 /// An ini value: comment cut, trimmed, surrounding `"` removed (seed: `value.strip('"')`).
 fn ini_value(s: &str) -> String {
-    strip_inline_comment(s, false).trim().trim_matches('"').to_string()
+    strip_inline_comment(s, false)
+        .trim()
+        .trim_matches('"')
+        .to_string()
 }
 
 /// A TOML value: a basic or literal string, or a bare word/number/boolean kept as text.
@@ -902,7 +945,9 @@ fn toml_value(s: &str) -> std::result::Result<String, String> {
                         '\\' => out.push('\\'),
                         'u' | 'U' => {
                             let n = if e == 'u' { 4 } else { 8 };
-                            let hex: String = (0..n).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
+                            let hex: String = (0..n)
+                                .filter_map(|_| chars.next().map(|(_, h)| h))
+                                .collect();
                             let ch = u32::from_str_radix(&hex, 16)
                                 .ok()
                                 .filter(|_| hex.len() == n)
@@ -962,10 +1007,14 @@ fn parse_ini(text: &str, section: &str, toml: bool) -> std::result::Result<FileE
             continue;
         }
         if let Some(body) = line.strip_prefix('[') {
-            let end = body.find(']').ok_or_else(|| format!("line {n}: malformed section header"))?;
+            let end = body
+                .find(']')
+                .ok_or_else(|| format!("line {n}: malformed section header"))?;
             let rest = body[end + 1..].trim();
             if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
-                return Err(format!("line {n}: unexpected text after the section header"));
+                return Err(format!(
+                    "line {n}: unexpected text after the section header"
+                ));
             }
             let name = unquote_key(body[..end].trim()).to_string();
             if !sections.insert(name.clone()) {
@@ -978,7 +1027,11 @@ fn parse_ini(text: &str, section: &str, toml: bool) -> std::result::Result<FileE
         let Some(cur) = current.as_deref() else {
             return Err(format!("line {n}: `key = value` before any [section]"));
         };
-        let pos = if toml { line.find('=') } else { line.find(['=', ':']) };
+        let pos = if toml {
+            line.find('=')
+        } else {
+            line.find(['=', ':'])
+        };
         let Some(pos) = pos else {
             return Err(format!("line {n}: expected `key = value` or `[section]`"));
         };
@@ -998,7 +1051,11 @@ fn parse_ini(text: &str, section: &str, toml: bool) -> std::result::Result<FileE
         if !keys.insert((cur.to_string(), key.clone())) {
             return Err(format!("line {n}: duplicate key {key} in [{cur}]"));
         }
-        let e = Entry { key, value, line: n };
+        let e = Entry {
+            key,
+            value,
+            line: n,
+        };
         if is_opt {
             out.options.push(e);
         } else {
@@ -1032,7 +1089,10 @@ fn parse_json(text: &str, section: &str) -> std::result::Result<FileEntries, Str
         return Err("expected a JSON object at the top level".to_string());
     };
     let (opts, tags) = match root.get(section) {
-        Some(Value::Object(inner)) => (inner, inner.get(TAGS_SECTION).or_else(|| root.get(TAGS_SECTION))),
+        Some(Value::Object(inner)) => (
+            inner,
+            inner.get(TAGS_SECTION).or_else(|| root.get(TAGS_SECTION)),
+        ),
         _ => (&root, root.get(TAGS_SECTION)),
     };
     let mut out = FileEntries::default();
@@ -1041,7 +1101,11 @@ fn parse_json(text: &str, section: &str) -> std::result::Result<FileEntries, Str
             continue;
         }
         match json_scalar(v) {
-            Ok(Some(value)) => out.options.push(Entry { key: k.clone(), value, line: 0 }),
+            Ok(Some(value)) => out.options.push(Entry {
+                key: k.clone(),
+                value,
+                line: 0,
+            }),
             Ok(None) => {}
             Err(()) if spec(k).is_some() => {
                 return Err(format!("{k}: expected a string, number or boolean"));
@@ -1054,9 +1118,15 @@ fn parse_json(text: &str, section: &str) -> std::result::Result<FileEntries, Str
         Some(Value::Object(m)) => {
             for (k, v) in m {
                 match json_scalar(v) {
-                    Ok(Some(value)) => out.tags.push(Entry { key: k.clone(), value, line: 0 }),
+                    Ok(Some(value)) => out.tags.push(Entry {
+                        key: k.clone(),
+                        value,
+                        line: 0,
+                    }),
                     Ok(None) => {}
-                    Err(()) => return Err(format!("tags.{k}: expected a string, number or boolean")),
+                    Err(()) => {
+                        return Err(format!("tags.{k}: expected a string, number or boolean"))
+                    }
                 }
             }
         }
@@ -1095,22 +1165,24 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     /// The table's defaults (no token, no org).
     fn default() -> ClientConfig {
-        Conf::new().client_config().unwrap_or_else(|_| ClientConfig {
-            url: "http://localhost:8086".to_string(),
-            token: None,
-            org: None,
-            timeout: Duration::from_millis(10_000),
-            enable_gzip: false,
-            verify_ssl: true,
-            ssl_ca_cert: None,
-            cert_file: None,
-            cert_key_file: None,
-            cert_key_password: None,
-            proxy: None,
-            connection_pool_maxsize: 5,
-            auth_basic: false,
-            default_tags: Vec::new(),
-        })
+        Conf::new()
+            .client_config()
+            .unwrap_or_else(|_| ClientConfig {
+                url: "http://localhost:8086".to_string(),
+                token: None,
+                org: None,
+                timeout: Duration::from_millis(10_000),
+                enable_gzip: false,
+                verify_ssl: true,
+                ssl_ca_cert: None,
+                cert_file: None,
+                cert_key_file: None,
+                cert_key_password: None,
+                proxy: None,
+                connection_pool_maxsize: 5,
+                auth_basic: false,
+                default_tags: Vec::new(),
+            })
     }
 }
 
@@ -1154,9 +1226,13 @@ impl WriteType {
     }
     /// Parse the option value (any case).
     pub fn parse(s: &str) -> Option<WriteType> {
-        [WriteType::Batching, WriteType::Asynchronous, WriteType::Synchronous]
-            .into_iter()
-            .find(|w| w.as_str().eq_ignore_ascii_case(s.trim()))
+        [
+            WriteType::Batching,
+            WriteType::Asynchronous,
+            WriteType::Synchronous,
+        ]
+        .into_iter()
+        .find(|w| w.as_str().eq_ignore_ascii_case(s.trim()))
     }
 }
 
@@ -1181,9 +1257,13 @@ impl BufferFullPolicy {
     }
     /// Parse the option value (any case).
     pub fn parse(s: &str) -> Option<BufferFullPolicy> {
-        [BufferFullPolicy::Block, BufferFullPolicy::Reject, BufferFullPolicy::DropOldest]
-            .into_iter()
-            .find(|w| w.as_str().eq_ignore_ascii_case(s.trim()))
+        [
+            BufferFullPolicy::Block,
+            BufferFullPolicy::Reject,
+            BufferFullPolicy::DropOldest,
+        ]
+        .into_iter()
+        .find(|w| w.as_str().eq_ignore_ascii_case(s.trim()))
     }
 }
 
@@ -1213,23 +1293,25 @@ pub struct WriteOptions {
 impl Default for WriteOptions {
     /// The table's defaults (the seed's `WriteOptions()` plus ours).
     fn default() -> WriteOptions {
-        Conf::new().write_options().unwrap_or_else(|_| WriteOptions {
-            write_type: WriteType::Batching,
-            batch_size: 1000,
-            flush_interval: Duration::from_millis(1000),
-            jitter_interval: Duration::ZERO,
-            retry_interval: Duration::from_millis(5000),
-            max_retries: 5,
-            max_retry_delay: Duration::from_millis(125_000),
-            max_retry_time: Duration::from_millis(180_000),
-            exponential_base: 2,
-            max_close_wait: Duration::from_millis(300_000),
-            max_buffer_lines: 100_000,
-            max_buffer_bytes: 64 << 20,
-            buffer_full_policy: BufferFullPolicy::Block,
-            buffer_full_timeout: Duration::from_millis(10_000),
-            default_tags: Vec::new(),
-        })
+        Conf::new()
+            .write_options()
+            .unwrap_or_else(|_| WriteOptions {
+                write_type: WriteType::Batching,
+                batch_size: 1000,
+                flush_interval: Duration::from_millis(1000),
+                jitter_interval: Duration::ZERO,
+                retry_interval: Duration::from_millis(5000),
+                max_retries: 5,
+                max_retry_delay: Duration::from_millis(125_000),
+                max_retry_time: Duration::from_millis(180_000),
+                exponential_base: 2,
+                max_close_wait: Duration::from_millis(300_000),
+                max_buffer_lines: 100_000,
+                max_buffer_bytes: 64 << 20,
+                buffer_full_policy: BufferFullPolicy::Block,
+                buffer_full_timeout: Duration::from_millis(10_000),
+                default_tags: Vec::new(),
+            })
     }
 }
 
@@ -1249,6 +1331,7 @@ fn human_ms(ms: u64) -> String {
 
 fn human_bytes(n: i64) -> String {
     match n {
+        n if n >= 1 << 40 && n % (1 << 40) == 0 => format!("{} TiB", n >> 40),
         n if n >= 1 << 30 && n % (1 << 30) == 0 => format!("{} GiB", n >> 30),
         n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
         n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
@@ -1281,17 +1364,27 @@ fn md_range(s: &OptionSpec) -> String {
         Kind::Path => "path".to_string(),
         Kind::Bool => "`true` / `false`".to_string(),
         Kind::Int { min, max } if s.key.ends_with("_bytes") => {
-            format!("{min} – {max} ({} – {})", human_bytes(min), human_bytes(max))
+            format!(
+                "{min} – {max} ({} – {})",
+                human_bytes(min),
+                human_bytes(max)
+            )
         }
         Kind::Int { min, max } => format!("{min} – {max}"),
         Kind::Ms { min, max } => format!("{} – {}", human_ms(min), human_ms(max)),
         Kind::Float { min, max } => format!("{min} – {max}"),
-        Kind::Enum(words) => words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", "),
+        Kind::Enum(words) => words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
 fn md_default(s: &OptionSpec) -> String {
-    let Some(d) = s.default else { return "unset".to_string() };
+    let Some(d) = s.default else {
+        return "unset".to_string();
+    };
     match s.kind {
         Kind::Ms { .. } => match parse_ms(d) {
             Some(ms) if ms >= 1000 => format!("`{d}` ({})", human_ms(ms)),
@@ -1324,135 +1417,149 @@ fn md_table(out: &mut String, scope: Scope) {
 
 /// The complete CONFIGURATION.md, generated from [`OPTIONS`].
 pub fn configuration_md() -> String {
-    let mut o = String::new();
-    o.push_str(
-        "<!-- Generated from src/config.rs by `cargo run -q --bin gen-config-doc > CONFIGURATION.md`. Do not edit. -->\n\
-# Configuration\n\
-\n\
-Every setting is a string key with a string value, validated when it is set: an unknown key\n\
-or a bad value fails at once with the configuration error code, and the message names the key\n\
-and what it accepts (a secret's value is never echoed). There are three ways to set options;\n\
-whatever is applied last wins, so the usual order is file, then environment, then explicit calls:\n\
-\n\
-1. **Explicitly**: `influx_conf_set(conf, \"batch_size\", \"5000\")` in C, `Conf::set` in Rust.\n\
-2. **Environment**: `influx_conf_load_env(conf, ...)` / `Conf::load_env` read the seed's\n\
-   `INFLUXDB_V2_*` variables (table below, and `INFLUXDB_V2_TAG_<NAME>`).\n\
-3. **Config file**: `influx_conf_load_file(conf, path, ...)` / `Conf::load_file` read the seed's\n\
-   ini / TOML / JSON file with an `[influx2]` section and a `[tags]` section.\n\
-\n\
-**Scopes.** *Client* options configure the connection and belong on the conf passed to\n\
-`influx_client_new`. *Write* options configure a write API: set on the client's conf they are the\n\
-defaults of every write API of that client; set on the conf given when a write API is created\n\
-they override those defaults for that API (a client option there is an error).\n\
-\n\
-**Values.** Booleans: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, any case. Integers may use\n\
-`_` separators (`100_000`). Durations are integer milliseconds; a unit suffix `ms`, `s`, `m` or `h`\n\
-is also accepted (`30s` = `30000`). Enum words are case-insensitive.\n\
-\n\
-## Client options\n\n",
-    );
+    let fill = |t: &str| {
+        t.replace("{SECTION}", DEFAULT_SECTION)
+            .replace("{TAGS}", TAGS_SECTION)
+            .replace("{TAG_KEY}", DEFAULT_TAG_PREFIX)
+            .replace("{TAG_ENV}", ENV_TAG_PREFIX)
+    };
+    let mut o = fill(MD_INTRO);
     md_table(&mut o, Scope::Client);
-    o.push_str(
-        "\n`token` and `cert_key_password` are never printed: not in error messages, logs or debug output\n\
-(a password in a `url` or `proxy` is shown as `***` as well).\n\
-\n\
-## Write options\n\n",
-    );
+    o.push_str(&fill(MD_AFTER_CLIENT));
     md_table(&mut o, Scope::Write);
-    o.push_str(
-        "\nRetries follow the seed: a batch is retried on HTTP 429, any status above it (all 5xx) and on\n\
-network errors; other 4xx fail at once. Retry *k* waits the server's `Retry-After` (plus a random\n\
-part of `jitter_interval`) if it sent one, else a random time in\n\
-[`retry_interval` × `exponential_base`^(k−1), `retry_interval` × `exponential_base`^k], capped at\n\
-`max_retry_delay`; with the defaults 5–10 s, 10–20 s, 20–40 s, 40–80 s, 80–125 s. No retry starts\n\
-after `max_retries` retries or once `max_retry_time` has passed since the first attempt.\n\
-\n\
-`max_buffer_lines`, `max_buffer_bytes`, `buffer_full_policy` and `buffer_full_timeout` are not in\n\
-the seed, whose buffer is unbounded: here memory is bounded and a full buffer has a stated outcome.\n\
-\n\
-## Default tags\n\
-\n\
-Default tags are added to every point written. Set them with the key `default_tags.<name>`\n\
-(`influx_conf_set(conf, \"default_tags.host\", \"db-1\")`), with `INFLUXDB_V2_TAG_<NAME>` variables\n\
-(the tag name is lowercased, as in the seed) or in a config file's `[tags]` section. A value that\n\
-is exactly `${env.NAME}` is replaced by environment variable `NAME` when the client or write API\n\
-is created; if that variable is unset, or a value is empty, the tag is left out. Tags set on the\n\
-client conf override write-API tags of the same name.\n\
-\n\
-## Environment variables\n\
-\n\
-| Variable | Key |\n\
-|----------|-----|\n",
-    );
-    for s in OPTIONS.iter().filter(|s| s.env.is_some()) {
-        o.push_str(&format!("| `{}` | `{}` |\n", s.env.unwrap_or(""), s.key));
+    o.push_str(&fill(MD_AFTER_WRITE));
+    for s in OPTIONS {
+        if let Some(env) = s.env {
+            o.push_str(&format!("| `{env}` | `{}` |\n", s.key));
+        }
     }
-    o.push_str(&format!(
-        "| `{ENV_TAG_PREFIX}<NAME>` | `{DEFAULT_TAG_PREFIX}<name>` |\n\
-\n\
-Variables that are unset or empty are ignored; other variables are not read. Unlike the seed,\n\
-no token or org is invented when the variables are absent, and a malformed value is an error\n\
-naming the variable (the seed reads e.g. `INFLUXDB_V2_VERIFY_SSL=1` as false).\n\
-\n\
-## Config files\n\
-\n\
-The format follows the file name: `.json` (or content starting with `{{`) is JSON, `.toml` is\n\
-TOML, anything else is ini. Options are read from the `[{DEFAULT_SECTION}]` section (Rust's `Conf::load_file_section`\n\
-takes another name, like the seed's `config_name`), default tags from `[{TAGS_SECTION}]`. Keys the library does not\n\
-know, such as the seed's `profilers`, are ignored, so a seed config file loads unchanged; a bad\n\
-value for a known key is an error naming the file, line and key. Loading is all-or-nothing.\n\
-\n\
-- ini: `key = value` or `key: value`; lines starting with `#` or `;` are comments, as is the\n\
-  rest of a line after ` #` or ` ;`; surrounding `\"` are removed; keys are lowercased.\n\
-- TOML: `key = \"string\"`, `'literal'`, numbers and booleans, `#` comments; multi-line strings,\n\
-  arrays and nested tables are not supported.\n\
-- JSON: the seed's flat object of options with a `\"tags\"` object (an object under\n\
-  `\"{DEFAULT_SECTION}\"` is also accepted).\n\
-\n\
-Duplicate sections or keys are errors.\n\
-\n\
-```ini\n\
-[{DEFAULT_SECTION}]\n\
-url = http://localhost:8086\n\
-org = my-org\n\
-token = my-token\n\
-timeout = 6000\n\
-batch_size = 5000\n\
-\n\
-[{TAGS_SECTION}]\n\
-id = 132-987-655\n\
-customer = California Miner\n\
-data_center = ${{env.data_center}}\n\
-```\n\
-\n\
-```toml\n\
-[{DEFAULT_SECTION}]\n\
-  url = \"http://localhost:8086\"\n\
-  org = \"my-org\"\n\
-  token = \"my-token\"\n\
-  timeout = 6000\n\
-  verify_ssl = true\n\
-\n\
-[{TAGS_SECTION}]\n\
-  id = \"132-987-655\"\n\
-  data_center = \"${{env.data_center}}\"\n\
-```\n\
-\n\
-```json\n\
-{{\n\
-  \"url\": \"http://localhost:8086\",\n\
-  \"org\": \"my-org\",\n\
-  \"token\": \"my-token\",\n\
-  \"timeout\": 6000,\n\
-  \"tags\": {{\n\
-    \"id\": \"132-987-655\",\n\
-    \"data_center\": \"${{env.data_center}}\"\n\
-  }}\n\
-}}\n\
-```\n"
-    ));
+    o.push_str(&fill(MD_FILES));
     o
 }
+
+const MD_INTRO: &str = r#"<!-- Generated from src/config.rs by `cargo run -q --bin gen-config-doc > CONFIGURATION.md`. Do not edit. -->
+# Configuration
+
+Every setting is a string key with a string value, validated when it is set: an unknown key or a
+bad value fails at once with the configuration error code, and the message names the key and what
+it accepts (a secret's value is never echoed). There are three ways to set options; whatever is
+applied last wins, so the usual order is file, then environment, then explicit calls:
+
+1. **Explicitly**: `influx_conf_set(conf, "batch_size", "5000")` in C, `Conf::set` in Rust.
+2. **Environment**: `influx_conf_load_env` / `Conf::load_env` read the seed's `INFLUXDB_V2_*`
+   variables (table below, and `{TAG_ENV}<NAME>`).
+3. **Config file**: `influx_conf_load_file` / `Conf::load_file` read the seed's ini / TOML / JSON
+   file with an `[{SECTION}]` section and a `[{TAGS}]` section.
+
+**Scopes.** *Client* options configure the connection and belong on the conf passed to
+`influx_client_new`. *Write* options configure a write API: set on the client's conf they are the
+defaults of every write API of that client; set on the conf given when a write API is created they
+override those defaults for that API (a client option there is an error).
+
+**Values.** Booleans: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, any case. Integers may use
+`_` separators (`100_000`). Durations are integer milliseconds; a unit suffix `ms`, `s`, `m` or
+`h` is also accepted (`30s` = `30000`). Enum words are case-insensitive.
+
+## Client options
+
+"#;
+
+const MD_AFTER_CLIENT: &str = r#"
+`token` and `cert_key_password` are never printed: not in error messages, logs or debug output (a
+password inside `url` or `proxy` is shown as `***` as well).
+
+## Write options
+
+"#;
+
+const MD_AFTER_WRITE: &str = r#"
+Retries follow the seed: a batch is retried on HTTP 429, any status above it (all 5xx) and on
+network errors; other 4xx fail at once. Retry *k* waits the server's `Retry-After` (plus a random
+part of `jitter_interval`) if it sent one, else a random time in
+[`retry_interval` × `exponential_base`^(k−1), `retry_interval` × `exponential_base`^k], capped at
+`max_retry_delay`; with the defaults 5–10 s, 10–20 s, 20–40 s, 40–80 s, then 80–125 s. No retry
+starts after `max_retries` retries or once `max_retry_time` has passed since the first attempt.
+
+`max_buffer_lines`, `max_buffer_bytes`, `buffer_full_policy` and `buffer_full_timeout` are not in
+the seed, whose buffer is unbounded: here memory is bounded and a full buffer has a stated outcome.
+
+## Default tags
+
+Default tags are added to every point written. Set them with the key `{TAG_KEY}<name>`
+(`influx_conf_set(conf, "{TAG_KEY}host", "db-1")`), with `{TAG_ENV}<NAME>` variables (the tag
+name is lowercased, as in the seed) or in a config file's `[{TAGS}]` section. A value that is
+exactly `${env.NAME}` is replaced by environment variable `NAME` when the client or write API is
+created; if that variable is unset, or a value is empty, the tag is left out. Tags set on the
+client conf override write-API tags of the same name.
+
+## Environment variables
+
+| Variable | Key |
+|----------|-----|
+| `{TAG_ENV}<NAME>` | `{TAG_KEY}<name>` |
+"#;
+
+const MD_FILES: &str = r#"
+Variables that are unset or empty are ignored; no other variables are read. Unlike the seed, no
+token or org is invented when the variables are absent, and a malformed value is an error naming
+the variable (the seed reads e.g. `INFLUXDB_V2_VERIFY_SSL=1` as false).
+
+## Config files
+
+The format follows the file name: `.json` (or content starting with `{`) is JSON, `.toml` is TOML,
+anything else is ini. Options are read from the `[{SECTION}]` section (Rust's
+`Conf::load_file_section` takes another name, like the seed's `config_name`), default tags from
+`[{TAGS}]`. Keys the library does not know, such as the seed's `profilers`, are ignored, so a seed
+config file loads unchanged; a bad value for a known key is an error naming the file, line and
+key. Duplicate sections or keys are errors. Loading is all-or-nothing.
+
+- ini: `key = value` or `key: value`; lines starting with `#` or `;` are comments, as is the rest
+  of a line after ` #` or ` ;`; surrounding `"` are removed; keys are lowercased.
+- TOML: `key = "string"`, `'literal'`, numbers and booleans, `#` comments; multi-line strings,
+  arrays and nested tables are not supported.
+- JSON: the seed's flat object of options with a `"{TAGS}"` object (an object under `"{SECTION}"`
+  is also accepted).
+
+```ini
+[{SECTION}]
+url = http://localhost:8086
+org = my-org
+token = my-token
+timeout = 6000
+batch_size = 5000
+
+[{TAGS}]
+id = 132-987-655
+customer = California Miner
+data_center = ${env.data_center}
+```
+
+```toml
+[{SECTION}]
+  url = "http://localhost:8086"
+  org = "my-org"
+  token = "my-token"
+  timeout = 6000
+  verify_ssl = true
+
+[{TAGS}]
+  id = "132-987-655"
+  data_center = "${env.data_center}"
+```
+
+```json
+{
+  "url": "http://localhost:8086",
+  "org": "my-org",
+  "token": "my-token",
+  "timeout": 6000,
+  "{TAGS}": {
+    "id": "132-987-655",
+    "data_center": "${env.data_center}"
+  }
+}
+```
+"#;
 
 #[cfg(test)]
 mod tests {
@@ -1474,7 +1581,8 @@ mod tests {
         fn new(name: &str, content: &str) -> TempFile {
             static N: AtomicUsize = AtomicUsize::new(0);
             let n = N.fetch_add(1, Ordering::Relaxed);
-            let dir = std::env::temp_dir().join(format!("influx-conf-test-{}-{n}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("influx-conf-test-{}-{n}", std::process::id()));
             std::fs::create_dir_all(&dir).expect("temp dir");
             let p = dir.join(name);
             std::fs::write(&p, content).expect("write temp file");
@@ -1501,7 +1609,11 @@ mod tests {
         let mut seen = BTreeSet::new();
         for s in OPTIONS {
             assert!(seen.insert(s.key), "duplicate {}", s.key);
-            assert!(s.key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{}", s.key);
+            assert!(
+                s.key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{}",
+                s.key
+            );
             assert!(!s.doc.is_empty() && s.doc.ends_with('.'), "{}", s.key);
             if let Some(env) = s.env {
                 assert!(env.starts_with("INFLUXDB_V2_"), "{env}");
@@ -1529,9 +1641,14 @@ mod tests {
                 Kind::Path => &["", "   ", "a\nb"],
                 Kind::Url => &["garbage!", "ftp://x", "http://", "http:// x", ""],
                 Kind::Bool => &["garbage!", "", "2", "truee"],
-                Kind::Int { .. } | Kind::Ms { .. } | Kind::Float { .. } => {
-                    &["garbage!", "", "1.5x", "1__0", "_1", "99999999999999999999999"]
-                }
+                Kind::Int { .. } | Kind::Ms { .. } | Kind::Float { .. } => &[
+                    "garbage!",
+                    "",
+                    "1.5x",
+                    "1__0",
+                    "_1",
+                    "99999999999999999999999",
+                ],
                 Kind::Enum(_) => &["garbage!", ""],
             };
             for v in bad {
@@ -1576,7 +1693,10 @@ mod tests {
             "batch_size: expected an integer in 1..=1000000, got \"abc\""
         );
         let msg = config_err(c.set("write_type", "fast"));
-        assert!(msg.contains("one of batching, asynchronous, synchronous"), "{msg}");
+        assert!(
+            msg.contains("one of batching, asynchronous, synchronous"),
+            "{msg}"
+        );
         let long = "x".repeat(500);
         let msg = config_err(c.set("timeout", &long));
         assert!(msg.len() < 300, "{msg}");
@@ -1585,7 +1705,12 @@ mod tests {
     #[test]
     fn values_are_normalized() {
         let mut c = Conf::new();
-        for (v, want) in [("TRUE", "true"), ("1", "true"), ("yes", "true"), (" On ", "true")] {
+        for (v, want) in [
+            ("TRUE", "true"),
+            ("1", "true"),
+            ("yes", "true"),
+            (" On ", "true"),
+        ] {
             c.set("enable_gzip", v).unwrap();
             assert_eq!(c.get("enable_gzip"), Some(want));
         }
@@ -1593,7 +1718,14 @@ mod tests {
             c.set("verify_ssl", v).unwrap();
             assert_eq!(c.get("verify_ssl"), Some("false"));
         }
-        for (v, want) in [("30s", "30000"), ("2m", "120000"), ("1h", "3600000"), ("250ms", "250"), ("1_000", "1000"), (" 7 ", "7")] {
+        for (v, want) in [
+            ("30s", "30000"),
+            ("2m", "120000"),
+            ("1h", "3600000"),
+            ("250ms", "250"),
+            ("1_000", "1000"),
+            (" 7 ", "7"),
+        ] {
             c.set("flush_interval", v).unwrap();
             assert_eq!(c.get("flush_interval"), Some(want), "{v}");
         }
@@ -1629,7 +1761,10 @@ mod tests {
         let mut c = Conf::new();
         let msg = config_err(c.set("batchsize", "5"));
         assert!(msg.contains("\"batchsize\""), "{msg}");
-        assert!(msg.contains("batch_size") && msg.contains("default_tags.<name>"), "{msg}");
+        assert!(
+            msg.contains("batch_size") && msg.contains("default_tags.<name>"),
+            "{msg}"
+        );
         config_err(c.set("URL", "http://x"));
         config_err(c.set("default_tags.", "x"));
     }
@@ -1681,7 +1816,10 @@ mod tests {
         assert_eq!(cc.cert_key_password.as_deref(), Some(KEY_PW));
         assert_eq!(cc.proxy.as_deref(), Some("http://proxy:3128"));
         assert_eq!(cc.connection_pool_maxsize, 7);
-        let tags = vec![("a".to_string(), "1".to_string()), ("b".to_string(), "2".to_string())];
+        let tags = vec![
+            ("a".to_string(), "1".to_string()),
+            ("b".to_string(), "2".to_string()),
+        ];
         assert_eq!(cc.default_tags, tags);
         let w = c.write_options().unwrap();
         let ms = Duration::from_millis;
@@ -1728,7 +1866,9 @@ mod tests {
         let c = ClientConfig::default();
         assert_eq!(c.url, "http://localhost:8086");
         assert_eq!(c.timeout, ms(10_000));
-        assert!(c.token.is_none() && c.org.is_none() && !c.enable_gzip && c.verify_ssl && !c.auth_basic);
+        assert!(
+            c.token.is_none() && c.org.is_none() && !c.enable_gzip && c.verify_ssl && !c.auth_basic
+        );
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         assert_eq!(c.connection_pool_maxsize, cpus * 5);
     }
@@ -1759,11 +1899,19 @@ mod tests {
         let mut c = Conf::new();
         c.set("token", TOKEN).unwrap();
         c.set("cert_key_password", KEY_PW).unwrap();
-        c.set("proxy", &format!("http://user:{PROXY_PW}@proxy:3128")).unwrap();
-        c.set("url", &format!("https://user:{PROXY_PW}@influx:8086")).unwrap();
+        c.set("proxy", &format!("http://user:{PROXY_PW}@proxy:3128"))
+            .unwrap();
+        c.set("url", &format!("https://user:{PROXY_PW}@influx:8086"))
+            .unwrap();
         c.set("default_tags.host", "h1").unwrap();
         let cc = c.client_config().unwrap();
-        for text in [format!("{c:?}"), format!("{c}"), format!("{c:#?}"), format!("{cc:?}"), format!("{cc:#?}")] {
+        for text in [
+            format!("{c:?}"),
+            format!("{c}"),
+            format!("{c:#?}"),
+            format!("{cc:?}"),
+            format!("{cc:#?}"),
+        ] {
             for secret in [TOKEN, KEY_PW, PROXY_PW] {
                 assert!(!text.contains(secret), "{secret} leaked in {text}");
             }
@@ -1775,9 +1923,16 @@ mod tests {
         let bad = format!("{TOKEN}\n");
         let msg = config_err(c.set("token", &bad));
         assert!(!msg.contains(TOKEN) && msg.starts_with("token: "), "{msg}");
-        let msg = config_err(Conf::new().load_env_from(vec![("INFLUXDB_V2_TOKEN".into(), bad.clone())]));
-        assert!(!msg.contains(TOKEN) && msg.contains("INFLUXDB_V2_TOKEN"), "{msg}");
-        let f = TempFile::new("secret.ini", &format!("[influx2]\ntoken = {TOKEN}\nauth_basic = true\n"));
+        let msg =
+            config_err(Conf::new().load_env_from(vec![("INFLUXDB_V2_TOKEN".into(), bad.clone())]));
+        assert!(
+            !msg.contains(TOKEN) && msg.contains("INFLUXDB_V2_TOKEN"),
+            "{msg}"
+        );
+        let f = TempFile::new(
+            "secret.ini",
+            &format!("[influx2]\ntoken = {TOKEN}\nauth_basic = true\n"),
+        );
         let mut c2 = Conf::new();
         c2.load_file(&f.0).unwrap();
         let e = c2.client_config().unwrap_err();
@@ -1823,13 +1978,22 @@ mod tests {
         assert_eq!(cc.connection_pool_maxsize, 55);
         assert!(!cc.auth_basic);
         assert_eq!(c.get("default_tags.id"), Some("132-987-655"));
-        assert_eq!(c.get("default_tags.data_center"), Some("${env.data_center}"));
+        assert_eq!(
+            c.get("default_tags.data_center"),
+            Some("${env.data_center}")
+        );
         let lookup = |n: &str| (n == "data_center").then(|| "LA".to_string());
         assert_eq!(
             c.default_tags_with(lookup),
-            vec![("data_center".to_string(), "LA".to_string()), ("id".to_string(), "132-987-655".to_string())]
+            vec![
+                ("data_center".to_string(), "LA".to_string()),
+                ("id".to_string(), "132-987-655".to_string())
+            ]
         );
-        assert_eq!(c.default_tags_with(no_env), vec![("id".to_string(), "132-987-655".to_string())]);
+        assert_eq!(
+            c.default_tags_with(no_env),
+            vec![("id".to_string(), "132-987-655".to_string())]
+        );
     }
 
     #[test]
@@ -1844,7 +2008,8 @@ mod tests {
                 _ => "v",
             };
             let mut c = Conf::new();
-            c.load_env_from(vec![(env.to_string(), value.to_string())]).unwrap();
+            c.load_env_from(vec![(env.to_string(), value.to_string())])
+                .unwrap();
             assert!(c.get(s.key).is_some(), "{env} did not set {}", s.key);
         }
     }
@@ -1857,10 +2022,14 @@ mod tests {
             ("INFLUXDB_V2_ORG".to_string(), "after".to_string()),
             ("INFLUXDB_V2_TIMEOUT".to_string(), "soon".to_string()),
         ]));
-        assert!(msg.starts_with("environment variable INFLUXDB_V2_TIMEOUT: timeout: expected"), "{msg}");
+        assert!(
+            msg.starts_with("environment variable INFLUXDB_V2_TIMEOUT: timeout: expected"),
+            "{msg}"
+        );
         assert_eq!(c.get("org"), Some("before"));
         // Empty variables are ignored rather than rejected.
-        c.load_env_from(vec![("INFLUXDB_V2_TIMEOUT".to_string(), String::new())]).unwrap();
+        c.load_env_from(vec![("INFLUXDB_V2_TIMEOUT".to_string(), String::new())])
+            .unwrap();
         assert_eq!(c.get("timeout"), None);
     }
 
@@ -1886,7 +2055,10 @@ mod tests {
         assert!(!cc.auth_basic);
         assert_eq!(c.get("default_tags.id"), Some("132-987-655"));
         assert_eq!(c.get("default_tags.customer"), Some("California Miner"));
-        assert_eq!(c.get("default_tags.data_center"), Some("${env.data_center}"));
+        assert_eq!(
+            c.get("default_tags.data_center"),
+            Some("${env.data_center}")
+        );
         let lookup = |n: &str| (n == "data_center").then(|| "LA".to_string());
         let tags = c.default_tags_with(lookup);
         assert_eq!(
@@ -1946,7 +2118,10 @@ mod tests {
 
     #[test]
     fn custom_section_name() {
-        let f = TempFile::new("config2.ini", "[influx2]\norg=wrong\n[test_name]\norg = right\nurl: http://h:9\n");
+        let f = TempFile::new(
+            "config2.ini",
+            "[influx2]\norg=wrong\n[test_name]\norg = right\nurl: http://h:9\n",
+        );
         let mut c = Conf::new();
         c.load_file_section(&f.0, "test_name").unwrap();
         assert_eq!(c.get("org"), Some("right"));
@@ -1986,21 +2161,53 @@ mod tests {
     fn file_errors() {
         let cases: &[(&str, &str, &str)] = &[
             ("a.ini", "[tags]\nx=1\n", "no [influx2] section"),
-            ("b.ini", "url=http://h\n[influx2]\n", "line 1: `key = value` before any [section]"),
-            ("c.ini", "[influx2]\norg=a\norg=b\n", "line 3: duplicate key org in [influx2]"),
-            ("d.ini", "[influx2]\n[influx2]\n", "line 2: duplicate section [influx2]"),
-            ("e.ini", "[influx2]\njust words\n", "line 2: expected `key = value`"),
-            ("f.ini", "[influx2]\norg=a\nbatch_size = many\n", ":3: batch_size: expected an integer"),
+            (
+                "b.ini",
+                "url=http://h\n[influx2]\n",
+                "line 1: `key = value` before any [section]",
+            ),
+            (
+                "c.ini",
+                "[influx2]\norg=a\norg=b\n",
+                "line 3: duplicate key org in [influx2]",
+            ),
+            (
+                "d.ini",
+                "[influx2]\n[influx2]\n",
+                "line 2: duplicate section [influx2]",
+            ),
+            (
+                "e.ini",
+                "[influx2]\njust words\n",
+                "line 2: expected `key = value`",
+            ),
+            (
+                "f.ini",
+                "[influx2]\norg=a\nbatch_size = many\n",
+                ":3: batch_size: expected an integer",
+            ),
             ("g.ini", "[influx2\n", "line 1: malformed section header"),
-            ("h.toml", "[influx2]\norg = \"open\n", "line 2: org: unterminated string"),
-            ("i.toml", "[influx2]\norg = \"a\" b\n", "unexpected text after the string"),
+            (
+                "h.toml",
+                "[influx2]\norg = \"open\n",
+                "line 2: org: unterminated string",
+            ),
+            (
+                "i.toml",
+                "[influx2]\norg = \"a\" b\n",
+                "unexpected text after the string",
+            ),
             ("j.toml", "[influx2]\norg = \"\\q\"\n", "invalid escape"),
             ("k.toml", "[influx2]\norg = \"\"\"x\n", "multi-line strings"),
             ("l.json", "{\"url\": ", "invalid JSON"),
             ("m.json", "[1, 2]", "expected a JSON object"),
             ("n.json", "{\"url\": [\"x\"]}", "url: expected a string"),
             ("o.json", "{\"tags\": [1]}", "\"tags\" must be an object"),
-            ("p.json", "{\"timeout\": \"soon\"}", "timeout: expected milliseconds"),
+            (
+                "p.json",
+                "{\"timeout\": \"soon\"}",
+                "timeout: expected milliseconds",
+            ),
         ];
         for (name, text, want) in cases {
             let f = TempFile::new(name, text);
@@ -2008,7 +2215,10 @@ mod tests {
             c.set("org", "kept").unwrap();
             let msg = config_err(c.load_file(&f.0));
             assert!(msg.contains(want), "{name}: {msg}");
-            assert!(msg.contains(name), "{name}: message should name the file: {msg}");
+            assert!(
+                msg.contains(name),
+                "{name}: message should name the file: {msg}"
+            );
             assert_eq!(c.get("org"), Some("kept"), "{name}: conf must be unchanged");
         }
         let bin = TempFile::new("bin.ini", "");
@@ -2022,7 +2232,10 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_accepted() {
-        let f = TempFile::new("w.ini", "\u{feff}[influx2]\r\norg = x\r\n[tags]\r\nt = v\r\n");
+        let f = TempFile::new(
+            "w.ini",
+            "\u{feff}[influx2]\r\norg = x\r\n[tags]\r\nt = v\r\n",
+        );
         let mut c = Conf::new();
         c.load_file(&f.0).unwrap();
         assert_eq!(c.get("org"), Some("x"));
@@ -2036,12 +2249,24 @@ mod tests {
             "EMPTY" => Some(String::new()),
             _ => None,
         };
-        assert_eq!(expand_env_value("${env.HOST}", lookup), Some("box".to_string()));
+        assert_eq!(
+            expand_env_value("${env.HOST}", lookup),
+            Some("box".to_string())
+        );
         assert_eq!(expand_env_value("${env.NOPE}", lookup), None);
-        assert_eq!(expand_env_value("${env.EMPTY}", lookup), Some(String::new()));
+        assert_eq!(
+            expand_env_value("${env.EMPTY}", lookup),
+            Some(String::new())
+        );
         assert_eq!(expand_env_value("plain", lookup), Some("plain".to_string()));
-        assert_eq!(expand_env_value("x${env.HOST}", lookup), Some("x${env.HOST}".to_string()));
-        assert_eq!(expand_env_value("${env.HOST", lookup), Some("${env.HOST".to_string()));
+        assert_eq!(
+            expand_env_value("x${env.HOST}", lookup),
+            Some("x${env.HOST}".to_string())
+        );
+        assert_eq!(
+            expand_env_value("${env.HOST", lookup),
+            Some("${env.HOST".to_string())
+        );
         assert_eq!(expand_env_value("${env.}", lookup), None);
         // The process-environment lookup never panics on odd names.
         assert_eq!(env_lookup(""), None);
@@ -2062,7 +2287,10 @@ mod tests {
         let lookup = |n: &str| (n == "EMPTY").then(String::new);
         assert_eq!(
             c.default_tags_with(lookup),
-            vec![("a".to_string(), "2".to_string()), ("z".to_string(), "1".to_string())]
+            vec![
+                ("a".to_string(), "2".to_string()),
+                ("z".to_string(), "1".to_string())
+            ]
         );
     }
 
@@ -2090,8 +2318,14 @@ mod tests {
         c.set("batch_size", "1").unwrap();
         c.set("token", TOKEN).unwrap();
         c.set("default_tags.t", "x").unwrap();
-        assert_eq!(c.keys_in_scope(Scope::Client).collect::<Vec<_>>(), vec!["org", "token"]);
-        assert_eq!(c.keys_in_scope(Scope::Write).collect::<Vec<_>>(), vec!["batch_size"]);
+        assert_eq!(
+            c.keys_in_scope(Scope::Client).collect::<Vec<_>>(),
+            vec!["org", "token"]
+        );
+        assert_eq!(
+            c.keys_in_scope(Scope::Write).collect::<Vec<_>>(),
+            vec!["batch_size"]
+        );
         // Each side ignores the other's keys.
         c.client_config().unwrap();
         c.write_options().unwrap();
@@ -2107,10 +2341,34 @@ mod tests {
     }
 
     #[test]
+    fn configuration_md_examples_load() {
+        let md = configuration_md();
+        for lang in ["ini", "toml", "json"] {
+            let open = format!("```{lang}\n");
+            let start = md
+                .find(&open)
+                .map(|i| i + open.len())
+                .expect("example present");
+            let len = md[start..].find("```").expect("closed fence");
+            let f = TempFile::new(&format!("example.{lang}"), &md[start..start + len]);
+            let mut c = Conf::new();
+            c.load_file(&f.0)
+                .unwrap_or_else(|e| panic!("{lang} example: {e}"));
+            assert_eq!(c.get("org"), Some("my-org"), "{lang}");
+            assert_eq!(c.get("timeout"), Some("6000"), "{lang}");
+            assert_eq!(c.get("default_tags.id"), Some("132-987-655"), "{lang}");
+        }
+    }
+
+    #[test]
     fn configuration_md_documents_every_key() {
         let md = configuration_md();
         for s in OPTIONS {
-            assert!(md.contains(&format!("| `{}` |", s.key)), "{} missing", s.key);
+            assert!(
+                md.contains(&format!("| `{}` |", s.key)),
+                "{} missing",
+                s.key
+            );
             if let Some(env) = s.env {
                 assert!(md.contains(&format!("`{env}`")), "{env} missing");
             }

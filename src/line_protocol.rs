@@ -7,6 +7,33 @@
 use crate::error::{Code, Error, Result};
 use crate::point::{self, Point, RawTag, RawValue, MAX_KEY_LEN};
 
+/// Append `s` to `out`. Short slices (the usual keys, values and numbers) are copied as at
+/// most two overlapping fixed-size chunks instead of through a `memcpy` call.
+#[inline(always)]
+pub(crate) fn put_bytes(out: &mut Vec<u8>, s: &[u8]) {
+    let n = s.len();
+    let start = out.len();
+    if n > 16 {
+        out.extend_from_slice(s);
+    } else if n >= 8 {
+        if let (Some(a), Some(b)) = (s.first_chunk::<8>(), s.last_chunk::<8>()) {
+            out.extend_from_slice(a);
+            out.truncate(start + n - 8);
+            out.extend_from_slice(b);
+        }
+    } else if n >= 4 {
+        if let (Some(a), Some(b)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+            out.extend_from_slice(a);
+            out.truncate(start + n - 4);
+            out.extend_from_slice(b);
+        }
+    } else {
+        for &b in s {
+            out.push(b);
+        }
+    }
+}
+
 /// Escape table: 0 = copy the byte, else write `\` and this byte.
 const fn escape_table(with_eq: bool) -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -27,7 +54,7 @@ static KEY_ESCAPES: [u8; 256] = escape_table(true);
 #[inline]
 fn escape_with(s: &[u8], table: &[u8; 256], out: &mut Vec<u8>) {
     if point::is_plain(s) {
-        out.extend_from_slice(s);
+        put_bytes(out, s);
         return;
     }
     escape_slow(s, table, out)
@@ -61,7 +88,7 @@ fn escape_key_bytes(s: &[u8], out: &mut Vec<u8>) {
 #[inline]
 fn escape_string_bytes(s: &[u8], out: &mut Vec<u8>) {
     if !point::string_needs_escape(s) {
-        out.extend_from_slice(s);
+        put_bytes(out, s);
         return;
     }
     escape_string_slow(s, out)
@@ -102,13 +129,13 @@ pub fn escape_string_field(s: &str, out: &mut Vec<u8>) {
 /// Signed integer in decimal (no suffix).
 #[inline]
 pub fn write_i64(v: i64, out: &mut Vec<u8>) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    put_bytes(out, itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// Unsigned integer in decimal (no suffix).
 #[inline]
 pub fn write_u64(v: u64, out: &mut Vec<u8>) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    put_bytes(out, itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// A float exactly as the seed writes it: Python's `repr(v)` with a trailing `.0` removed.
@@ -144,7 +171,7 @@ pub fn write_f64(v: f64, out: &mut Vec<u8>) {
         if neg {
             out.push(b'-');
         }
-        out.extend_from_slice(body.strip_suffix(b".0").unwrap_or(body));
+        put_bytes(out, body.strip_suffix(b".0").unwrap_or(body));
         return;
     }
     write_f64_exponent(neg, body, out);
@@ -154,7 +181,10 @@ pub fn write_f64(v: f64, out: &mut Vec<u8>) {
 #[cold]
 fn write_f64_exponent(neg: bool, body: &[u8], out: &mut Vec<u8>) {
     let (mantissa, exp_text) = match body.iter().position(|&b| b == b'e') {
-        Some(p) => (body.get(..p).unwrap_or_default(), body.get(p + 1..).unwrap_or_default()),
+        Some(p) => (
+            body.get(..p).unwrap_or_default(),
+            body.get(p + 1..).unwrap_or_default(),
+        ),
         None => (body, &b""[..]),
     };
     let mut exp: i32 = 0;
@@ -232,7 +262,11 @@ fn write_f64_exponent(neg: bool, body: &[u8], out: &mut Vec<u8>) {
 /// Errors (`InvalidPoint`): no field to write (none set, or all NaN/±Inf — the seed returns
 /// `""` and silently writes nothing); an invalid default tag; a series key (measurement and
 /// tags, escaped) longer than 65535 bytes. On error `out` is left exactly as it was.
-pub fn encode_point(point: &Point, default_tags: &[(String, String)], out: &mut Vec<u8>) -> Result<()> {
+pub fn encode_point(
+    point: &Point,
+    default_tags: &[(String, String)],
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let start = out.len();
     let r = encode_inner(point, default_tags, out, start);
     if r.is_err() {
@@ -241,26 +275,42 @@ pub fn encode_point(point: &Point, default_tags: &[(String, String)], out: &mut 
     r
 }
 
-fn encode_inner(point: &Point, default_tags: &[(String, String)], out: &mut Vec<u8>, start: usize) -> Result<()> {
+fn encode_inner(
+    point: &Point,
+    default_tags: &[(String, String)],
+    out: &mut Vec<u8>,
+    start: usize,
+) -> Result<()> {
     out.reserve(point.text_len() + 24 * point.field_count() + 24);
     match point.measurement_raw() {
         (m, true) => escape_measurement_bytes(m, out),
-        (m, false) => out.extend_from_slice(m),
+        (m, false) => put_bytes(out, m),
     }
 
     if default_tags.is_empty() {
         for t in point.tags_raw() {
             put_tag(t, out);
         }
-    } else if default_tags.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
-        write_merged_tags(point, default_tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), out)?;
+    } else if default_tags
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if a.0 < b.0))
+    {
+        write_merged_tags(
+            point,
+            default_tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            out,
+        )?;
     } else {
         let mut sorted: Vec<&(String, String)> = default_tags.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0)); // stable: equal keys keep their order
         sorted.reverse();
         sorted.dedup_by(|a, b| a.0 == b.0); // keeps the first of a run = the last given
         sorted.reverse();
-        write_merged_tags(point, sorted.into_iter().map(|(k, v)| (k.as_str(), v.as_str())), out)?;
+        write_merged_tags(
+            point,
+            sorted.into_iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            out,
+        )?;
     }
     if out.len() - start > MAX_KEY_LEN {
         return Err(Error::invalid_point(format!(
@@ -326,7 +376,7 @@ fn put(s: &[u8], esc: bool, out: &mut Vec<u8>, escape: fn(&[u8], &mut Vec<u8>)) 
     if esc {
         escape(s, out)
     } else {
-        out.extend_from_slice(s)
+        put_bytes(out, s)
     }
 }
 
@@ -367,7 +417,12 @@ fn write_merged_tags<'d>(
             }
         }
         if !dv.is_empty() {
-            let t = RawTag { key: dkb, key_esc: esc.0, value: dv.as_bytes(), value_esc: esc.1 };
+            let t = RawTag {
+                key: dkb,
+                key_esc: esc.0,
+                value: dv.as_bytes(),
+                value_esc: esc.1,
+            };
             put_tag(t, out);
         }
     }
@@ -390,7 +445,10 @@ pub fn count_lines(data: &[u8]) -> Result<usize> {
     if let Err(e) = std::str::from_utf8(data) {
         return Err(Error::new(
             Code::InvalidUtf8,
-            format!("line protocol is not valid UTF-8 (at byte {})", e.valid_up_to()),
+            format!(
+                "line protocol is not valid UTF-8 (at byte {})",
+                e.valid_up_to()
+            ),
         ));
     }
     let mut count = 0usize;
@@ -449,10 +507,14 @@ pub fn count_lines(data: &[u8]) -> Result<usize> {
         i += 1;
     }
     if blank_only {
-        return Err(Error::invalid_argument("line protocol is empty (only whitespace)"));
+        return Err(Error::invalid_argument(
+            "line protocol is empty (only whitespace)",
+        ));
     }
     if count == 0 {
-        return Err(Error::invalid_argument("line protocol has no data lines (only comments)"));
+        return Err(Error::invalid_argument(
+            "line protocol has no data lines (only comments)",
+        ));
     }
     Ok(count)
 }
@@ -467,7 +529,10 @@ mod tests {
     }
 
     fn lp_with(p: &Point, defaults: &[(&str, &str)]) -> String {
-        let d: Vec<(String, String)> = defaults.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let d: Vec<(String, String)> = defaults
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let mut out = Vec::new();
         encode_point(p, &d, &mut out).unwrap();
         String::from_utf8(out).unwrap()
@@ -483,7 +548,11 @@ mod tests {
         match r {
             Err(e) => {
                 assert_eq!(e.code, Code::InvalidPoint, "{e:?}");
-                assert!(e.message.contains(needle), "{:?} does not contain {needle:?}", e.message);
+                assert!(
+                    e.message.contains(needle),
+                    "{:?} does not contain {needle:?}",
+                    e.message
+                );
             }
             Ok(v) => panic!("expected InvalidPoint, got Ok({v:?})"),
         }
@@ -571,7 +640,10 @@ mod tests {
         let mut p = Point::new("h2o").unwrap();
         p.tag("location", "europe").unwrap();
         p.field_str("level", "string esc\\ape value").unwrap();
-        assert_eq!(lp(&p), "h2o,location=europe level=\"string esc\\\\ape value\"");
+        assert_eq!(
+            lp(&p),
+            "h2o,location=europe level=\"string esc\\\\ape value\""
+        );
     }
 
     #[test]
@@ -579,7 +651,10 @@ mod tests {
         let mut p = Point::new("h2o").unwrap();
         p.tag("location", "europe").unwrap();
         p.field_str("level", "string esc\"ape value").unwrap();
-        assert_eq!(lp(&p), "h2o,location=europe level=\"string esc\\\"ape value\"");
+        assert_eq!(
+            lp(&p),
+            "h2o,location=europe level=\"string esc\\\"ape value\""
+        );
     }
 
     #[test]
@@ -609,7 +684,8 @@ mod tests {
         let mut p = Point::new("h2o").unwrap();
         p.tag("location", "europe").unwrap();
         p.field_i64("level", 2).unwrap();
-        p.set_time(1_444_897_215_000_000_000, Precision::Ns).unwrap();
+        p.set_time(1_444_897_215_000_000_000, Precision::Ns)
+            .unwrap();
         assert_eq!(lp(&p), "h2o,location=europe level=2i 1444897215000000000");
     }
 
@@ -667,11 +743,15 @@ mod tests {
         let mut p = Point::new("h2o").unwrap();
         p.tag("location", "europe").unwrap();
         // Decimal("Infinity"/"-Infinity"/"NaN") behave as the floats
-        p.field_f64("decimal-infinity-positive", f64::INFINITY).unwrap();
-        p.field_f64("decimal-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("decimal-infinity-positive", f64::INFINITY)
+            .unwrap();
+        p.field_f64("decimal-infinity-negative", f64::NEG_INFINITY)
+            .unwrap();
         p.field_f64("decimal-nan", f64::NAN).unwrap();
-        p.field_f64("flout-infinity-positive", f64::INFINITY).unwrap();
-        p.field_f64("flout-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("flout-infinity-positive", f64::INFINITY)
+            .unwrap();
+        p.field_f64("flout-infinity-negative", f64::NEG_INFINITY)
+            .unwrap();
         p.field_f64("flout-nan", f64::NAN).unwrap();
         p.field_i64("level", 2).unwrap();
         assert_eq!(lp(&p), "h2o,location=europe level=2i");
@@ -682,11 +762,15 @@ mod tests {
         // seed quirk: returns "" (nothing written, no error); we return a clear error
         let mut p = Point::new("h2o").unwrap();
         p.tag("location", "europe").unwrap();
-        p.field_f64("decimal-infinity-positive", f64::INFINITY).unwrap();
-        p.field_f64("decimal-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("decimal-infinity-positive", f64::INFINITY)
+            .unwrap();
+        p.field_f64("decimal-infinity-negative", f64::NEG_INFINITY)
+            .unwrap();
         p.field_f64("decimal-nan", f64::NAN).unwrap();
-        p.field_f64("flout-infinity-positive", f64::INFINITY).unwrap();
-        p.field_f64("flout-infinity-negative", f64::NEG_INFINITY).unwrap();
+        p.field_f64("flout-infinity-positive", f64::INFINITY)
+            .unwrap();
+        p.field_f64("flout-infinity-negative", f64::NEG_INFINITY)
+            .unwrap();
         p.field_f64("flout-nan", f64::NAN).unwrap();
         let mut out = b"keep".to_vec();
         let err = encode_point(&p, &[], &mut out).unwrap_err();
@@ -701,7 +785,8 @@ mod tests {
         // datetime(2009, 11, 10, 23, 0, 0, 123456, Europe/Berlin) = 22:00 UTC
         let mut p = Point::new("h2o").unwrap();
         p.field_i64("val", 1).unwrap();
-        p.set_time(1_257_890_400_123_456_000, Precision::Ns).unwrap();
+        p.set_time(1_257_890_400_123_456_000, Precision::Ns)
+            .unwrap();
         assert_eq!(lp(&p), "h2o val=1i 1257890400123456000");
     }
 
@@ -709,7 +794,8 @@ mod tests {
     fn py_lp_18() {
         let mut p = Point::new("h2o").unwrap();
         p.field_i64("val", 1).unwrap();
-        p.set_time(1_257_894_000_123_456_000, Precision::Ns).unwrap();
+        p.set_time(1_257_894_000_123_456_000, Precision::Ns)
+            .unwrap();
         assert_eq!(lp(&p), "h2o val=1i 1257894000123456000");
     }
 
@@ -721,7 +807,8 @@ mod tests {
         p.tag("tag3", "value\\3").unwrap();
         p.tag("tag4", "value\\4").unwrap();
         p.tag("tag5", "value\\\\5").unwrap();
-        p.set_time(1_624_989_000_000_000_000, Precision::Ns).unwrap();
+        p.set_time(1_624_989_000_000_000_000, Precision::Ns)
+            .unwrap();
         p.field_i64("value", 10).unwrap();
         assert_eq!(
             lp(&p),
@@ -750,7 +837,10 @@ mod tests {
         p.field_f64("water_level", 1.0).unwrap();
         p.field_u64("some_counter", 108_913_123_234).unwrap(); // field_types "uint"
         p.set_time(1, Precision::Ns).unwrap();
-        assert_eq!(lp(&p), "h2o_feet,location=coyote_creek some_counter=108913123234u,water_level=1 1");
+        assert_eq!(
+            lp(&p),
+            "h2o_feet,location=coyote_creek some_counter=108913123234u,water_level=1 1"
+        );
     }
 
     #[test]
@@ -760,7 +850,10 @@ mod tests {
         p.field_f64("water_level", 1.0).unwrap();
         p.field_f64("some_counter", 108_913_123_234.0).unwrap(); // field_types "float"
         p.set_time(1, Precision::Ns).unwrap();
-        assert_eq!(lp(&p), "h2o_feet,location=coyote_creek some_counter=108913123234,water_level=1 1");
+        assert_eq!(
+            lp(&p),
+            "h2o_feet,location=coyote_creek some_counter=108913123234,water_level=1 1"
+        );
     }
 
     #[test]
@@ -769,7 +862,10 @@ mod tests {
         let mut p = Point::new("custom_sensor_id").unwrap();
         p.tag("location", "warehouse_125").unwrap();
         p.field_i64("pressure", 125).unwrap();
-        assert_eq!(lp(&p), "custom_sensor_id,location=warehouse_125 pressure=125i");
+        assert_eq!(
+            lp(&p),
+            "custom_sensor_id,location=warehouse_125 pressure=125i"
+        );
         assert_eq!(p.precision(), Precision::Ns); // write_precision=S only applies to a time
     }
 
@@ -873,15 +969,30 @@ mod tests {
         p.tag("f", "point").unwrap();
         p.field_i64("x", 1).unwrap();
         assert_eq!(
-            lp_with(&p, &[("a", "dflt"), ("d", "dflt"), ("e", "dflt"), ("g", "dflt")]),
+            lp_with(
+                &p,
+                &[("a", "dflt"), ("d", "dflt"), ("e", "dflt"), ("g", "dflt")]
+            ),
             "m,a=dflt,b=point,d=dflt,e=dflt,f=point,g=dflt x=1i"
         );
-        assert_eq!(lp_with(&p, &[("z", "1")]), "m,b=point,d=point,f=point,z=1 x=1i");
-        assert_eq!(lp_with(&p, &[("0", "1")]), "m,0=1,b=point,d=point,f=point x=1i");
+        assert_eq!(
+            lp_with(&p, &[("z", "1")]),
+            "m,b=point,d=point,f=point,z=1 x=1i"
+        );
+        assert_eq!(
+            lp_with(&p, &[("0", "1")]),
+            "m,0=1,b=point,d=point,f=point x=1i"
+        );
         // empty key ignored; empty value hides the point's tag (the seed sets it to "")
-        assert_eq!(lp_with(&p, &[("", "v"), ("b", ""), ("c", "")]), "m,d=point,f=point x=1i");
+        assert_eq!(
+            lp_with(&p, &[("", "v"), ("b", ""), ("c", "")]),
+            "m,d=point,f=point x=1i"
+        );
         // escaping applies to default tags too
-        assert_eq!(lp_with(&p, &[("h o", "v,=")]), "m,b=point,d=point,f=point,h\\ o=v\\,\\= x=1i");
+        assert_eq!(
+            lp_with(&p, &[("h o", "v,=")]),
+            "m,b=point,d=point,f=point,h\\ o=v\\,\\= x=1i"
+        );
         // the point itself is unchanged
         assert_eq!(lp(&p), "m,b=point,d=point,f=point x=1i");
         // a point without tags
@@ -979,7 +1090,10 @@ mod tests {
             }
             encode_point(&p, &[], &mut out).unwrap();
         }
-        assert_eq!(String::from_utf8(out).unwrap(), "cpu,host=h0 v=0i\ncpu,host=h1 v=1i\ncpu,host=h2 v=2i");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "cpu,host=h0 v=0i\ncpu,host=h1 v=1i\ncpu,host=h2 v=2i"
+        );
     }
 
     // ---- numbers ----
@@ -1030,10 +1144,16 @@ mod tests {
 
     #[test]
     fn floats_match_python_table() {
-        let table = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/float_repr.tsv"));
+        let table = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/float_repr.tsv"
+        ));
         let mut n = 0;
         let mut out = Vec::new();
-        for line in table.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             let (hex, want) = line.split_once('\t').unwrap();
             let v = f64::from_bits(u64::from_str_radix(hex, 16).unwrap());
             out.clear();
@@ -1051,7 +1171,10 @@ mod tests {
         assert_eq!(count_lines(b"m f=1").unwrap(), 1);
         assert_eq!(count_lines(b"m f=1\n").unwrap(), 1);
         assert_eq!(count_lines(b"m f=1\nm f=2\r\n\n  \n\tm f=3").unwrap(), 3);
-        assert_eq!(count_lines(b"# comment\nm f=1\n  # indented comment\n").unwrap(), 1);
+        assert_eq!(
+            count_lines(b"# comment\nm f=1\n  # indented comment\n").unwrap(),
+            1
+        );
         // a newline inside a quoted string field does not end the line (as the server reads it)
         assert_eq!(count_lines(b"m s=\"a\nb\"\nm f=2").unwrap(), 2);
         // an escaped quote does not open a string

@@ -109,22 +109,16 @@ struct Span {
 }
 
 impl Span {
+    const EMPTY: Span = Span { start: 0, end: 0 };
     fn len(self) -> usize {
         self.end.saturating_sub(self.start) as usize
     }
 }
 
-/// `TagEntry::esc` / `FieldEntry::esc` bits: the string needs escaping (computed when stored,
-/// so the encoder copies plain strings without looking at them again).
+/// `Entry::esc` bits: the string needs escaping (computed when stored, so the encoder copies
+/// plain strings without looking at them again).
 const ESC_KEY: u8 = 1;
 const ESC_VALUE: u8 = 2;
-
-#[derive(Clone, Copy, Debug)]
-struct TagEntry {
-    key: Span,
-    value: Span,
-    esc: u8,
-}
 
 #[derive(Clone, Copy, Debug)]
 enum Value {
@@ -135,11 +129,204 @@ enum Value {
     Str(Span),
 }
 
+/// A tag (value is always a string) or a field, in 24 bytes.
 #[derive(Clone, Copy, Debug)]
-struct FieldEntry {
-    key: Span,
-    value: Value,
+struct Entry {
+    /// first 8 key bytes, big-endian, zero-padded: orders most keys without a memcmp
+    prefix: u64,
+    key_start: u32,
+    /// keys are at most 65535 bytes
+    key_len: u16,
+    kind: u8,
+    /// ESC_KEY | ESC_VALUE
     esc: u8,
+    /// f64 bits, i64/u64 bits, bool, or a string's span (start << 32 | end)
+    payload: u64,
+}
+
+const K_F64: u8 = 0;
+const K_I64: u8 = 1;
+const K_U64: u8 = 2;
+const K_BOOL: u8 = 3;
+const K_STR: u8 = 4;
+
+impl Entry {
+    const EMPTY: Entry = Entry {
+        prefix: 0,
+        key_start: 0,
+        key_len: 0,
+        kind: K_BOOL,
+        esc: 0,
+        payload: 0,
+    };
+
+    #[inline]
+    fn new(prefix: u64, key: Span, value: Value, esc: u8) -> Entry {
+        let mut e = Entry {
+            prefix,
+            esc,
+            ..Entry::EMPTY
+        };
+        e.set_key(key);
+        e.set_value(value);
+        e
+    }
+
+    #[inline]
+    fn key(&self) -> Span {
+        Span {
+            start: self.key_start,
+            end: self.key_start.saturating_add(u32::from(self.key_len)),
+        }
+    }
+
+    #[inline]
+    fn set_key(&mut self, k: Span) {
+        self.key_start = k.start;
+        self.key_len = u16::try_from(k.len()).unwrap_or(u16::MAX);
+    }
+
+    #[inline]
+    fn value(&self) -> Value {
+        let p = self.payload;
+        match self.kind {
+            K_F64 => Value::F64(f64::from_bits(p)),
+            K_I64 => Value::I64(p as i64),
+            K_U64 => Value::U64(p),
+            K_STR => Value::Str(Span {
+                start: (p >> 32) as u32,
+                end: p as u32,
+            }),
+            _ => Value::Bool(p != 0),
+        }
+    }
+
+    #[inline]
+    fn set_value(&mut self, v: Value) {
+        (self.kind, self.payload) = match v {
+            Value::F64(x) => (K_F64, x.to_bits()),
+            Value::I64(x) => (K_I64, x as u64),
+            Value::U64(x) => (K_U64, x),
+            Value::Bool(x) => (K_BOOL, u64::from(x)),
+            Value::Str(s) => (K_STR, u64::from(s.start) << 32 | u64::from(s.end)),
+        };
+    }
+
+    /// The string value's span (empty for non-string values).
+    #[inline]
+    fn value_span(&self) -> Span {
+        match self.value() {
+            Value::Str(s) => s,
+            _ => Span::EMPTY,
+        }
+    }
+}
+
+#[inline(always)]
+fn load_u32_be(s: &[u8], at: usize) -> u32 {
+    s.get(at..at + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_be_bytes)
+}
+
+/// The first 8 bytes of `k` as a big-endian number, zero-padded (no byte-wise stores, which
+/// would stall the load that follows them).
+#[inline]
+fn key_prefix(k: &[u8]) -> u64 {
+    let n = k.len();
+    if n >= 8 {
+        return k.first_chunk::<8>().map_or(0, |b| u64::from_be_bytes(*b));
+    }
+    if n >= 4 {
+        let hi = u64::from(load_u32_be(k, 0)) << 32;
+        let lo = (u64::from(load_u32_be(k, n - 4)) << 32) >> ((n - 4) * 8);
+        return hi | lo;
+    }
+    let b = |i: usize, shift: u32| k.get(i).map_or(0, |&x| u64::from(x) << shift);
+    b(0, 56) | b(1, 48) | b(2, 40)
+}
+
+/// Entries stored inline up to this many (no allocation), then on the heap.
+const INLINE: usize = 8;
+
+/// Sorted tags then sorted fields, in one small vector.
+#[derive(Clone)]
+enum Entries {
+    Inline { len: u8, items: [Entry; INLINE] },
+    Heap(Vec<Entry>),
+}
+
+impl Entries {
+    const fn new() -> Entries {
+        Entries::Inline {
+            len: 0,
+            items: [Entry::EMPTY; INLINE],
+        }
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[Entry] {
+        match self {
+            Entries::Inline { len, items } => items.get(..*len as usize).unwrap_or_default(),
+            Entries::Heap(v) => v,
+        }
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut Entry> {
+        match self {
+            Entries::Inline { len, items } => {
+                items.get_mut(..*len as usize).and_then(|s| s.get_mut(i))
+            }
+            Entries::Heap(v) => v.get_mut(i),
+        }
+    }
+
+    #[inline]
+    fn insert(&mut self, i: usize, e: Entry) {
+        match self {
+            Entries::Inline { len, items } => {
+                let n = *len as usize;
+                let i = i.min(n);
+                if n < INLINE {
+                    items.copy_within(i..n, i + 1);
+                    if let Some(slot) = items.get_mut(i) {
+                        *slot = e;
+                    }
+                    *len += 1;
+                } else {
+                    let mut v = Vec::with_capacity(INLINE * 2);
+                    v.extend_from_slice(items);
+                    v.insert(i, e);
+                    *self = Entries::Heap(v);
+                }
+            }
+            Entries::Heap(v) => v.insert(i.min(v.len()), e),
+        }
+    }
+
+    fn remove(&mut self, i: usize) -> Option<Entry> {
+        match self {
+            Entries::Inline { len, items } => {
+                let n = *len as usize;
+                if i >= n {
+                    return None;
+                }
+                let e = items.get(i).copied();
+                items.copy_within(i + 1..n, i);
+                *len -= 1;
+                e
+            }
+            Entries::Heap(v) => (i < v.len()).then(|| v.remove(i)),
+        }
+    }
+
+    fn clear(&mut self) {
+        match self {
+            Entries::Inline { len, .. } => *len = 0,
+            Entries::Heap(v) => v.clear(),
+        }
+    }
 }
 
 /// One data point. Build it with [`Point::new`] and the setters, encode it with
@@ -150,8 +337,9 @@ pub struct Point {
     arena: String,
     measurement: Span,
     measurement_esc: bool,
-    tags: Vec<TagEntry>,
-    fields: Vec<FieldEntry>,
+    /// tags (`..ntags`, sorted) then fields (sorted)
+    entries: Entries,
+    ntags: usize,
     time: Option<i64>,
     precision: Precision,
     /// bytes of the arena no longer referenced
@@ -168,7 +356,39 @@ fn span_str(arena: &str, s: Span) -> &str {
 
 #[inline]
 fn span_bytes(arena: &str, s: Span) -> &[u8] {
-    arena.as_bytes().get(s.start as usize..s.end as usize).unwrap_or(&[])
+    arena
+        .as_bytes()
+        .get(s.start as usize..s.end as usize)
+        .unwrap_or(&[])
+}
+
+/// Compare an entry's key with `key` (whose prefix is `kp`).
+#[inline]
+fn cmp_key(arena: &str, e: &Entry, kp: u64, key: &[u8]) -> std::cmp::Ordering {
+    match e.prefix.cmp(&kp) {
+        std::cmp::Ordering::Equal => {
+            let ek = span_bytes(arena, e.key());
+            if ek.len() <= 8 && key.len() <= 8 {
+                // equal padded prefixes: the shorter is a prefix of the longer
+                ek.len().cmp(&key.len())
+            } else {
+                ek.cmp(key)
+            }
+        }
+        o => o,
+    }
+}
+
+/// Index of `key` in the sorted `entries` (Ok) or where it would go (Err).
+#[inline]
+fn find(arena: &str, entries: &[Entry], key: &[u8]) -> std::result::Result<usize, usize> {
+    let kp = key_prefix(key);
+    match entries.last() {
+        None => return Err(0),
+        Some(last) if cmp_key(arena, last, kp, key).is_lt() => return Err(entries.len()),
+        _ => {}
+    }
+    entries.binary_search_by(|e| cmp_key(arena, e, kp, key))
 }
 
 /// A user string for an error message: Debug-quoted, cut after 64 bytes.
@@ -202,38 +422,61 @@ fn has_below_0x21(x: u64) -> bool {
     x.wrapping_sub(repeat(0x21)) & !x & HI != 0
 }
 
+#[inline(always)]
+fn load_u64_le(s: &[u8], at: usize) -> u64 {
+    s.get(at..at + 8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+#[inline(always)]
+fn load_u32_le(s: &[u8], at: usize) -> u64 {
+    s.get(at..at + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+}
+
+/// Run `word` over all bytes of `s` (any 8-byte words; bytes may be seen twice, and short
+/// strings are padded with `pad`). True if `word` is true for any of them.
+#[inline(always)]
+fn any_word(s: &[u8], pad: u8, word: impl Fn(u64) -> bool) -> bool {
+    let n = s.len();
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            if word(load_u64_le(s, i)) {
+                return true;
+            }
+            i += 8;
+        }
+        return i < n && word(load_u64_le(s, n - 8));
+    }
+    if n >= 4 {
+        return word(load_u32_le(s, 0) | load_u32_le(s, n - 4) << 32);
+    }
+    let b = |i: usize, shift: u32| u64::from(s.get(i).copied().unwrap_or(pad)) << shift;
+    word(b(0, 0) | b(1, 8) | b(2, 16) | u64::from_le_bytes([pad; 8]) & !0xff_ffff)
+}
+
 /// True if `s` needs no escaping as a measurement, key or tag value and has no backslash:
-/// no byte below 0x21 (space, LF, TAB, CR, other controls), `,`, `=` or `\`. Eight bytes at a
+/// no byte below 0x21 (space, LF, TAB, CR, other controls), `,`, `=` or `\\`. Eight bytes at a
 /// time; a `false` only means "look closer".
 #[inline]
 pub(crate) fn is_plain(s: &[u8]) -> bool {
-    let mut chunks = s.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        if has_below_0x21(x) || has_zero(x ^ repeat(b',')) || has_zero(x ^ repeat(b'='))
+    !any_word(s, b'a', |x| {
+        has_below_0x21(x)
+            || has_zero(x ^ repeat(b','))
+            || has_zero(x ^ repeat(b'='))
             || has_zero(x ^ repeat(b'\\'))
-        {
-            return false;
-        }
-    }
-    chunks.remainder().iter().all(|&b| b > b' ' && b != b',' && b != b'=' && b != b'\\')
+    })
 }
 
-/// True if a string field value needs escaping (has `"` or `\`).
+/// True if a string field value needs escaping (has `"` or `\\`).
 #[inline]
 pub(crate) fn string_needs_escape(s: &[u8]) -> bool {
-    let mut chunks = s.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
-        if has_zero(x ^ repeat(b'"')) || has_zero(x ^ repeat(b'\\')) {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&b| b == b'"' || b == b'\\')
+    any_word(s, 0, |x| {
+        has_zero(x ^ repeat(b'"')) || has_zero(x ^ repeat(b'\\'))
+    })
 }
 
 /// Whether `s` has a backslash at its end or directly before one of `specials`: a place where
@@ -363,10 +606,13 @@ impl Point {
         arena.push_str(measurement);
         Ok(Point {
             arena,
-            measurement: Span { start: 0, end: measurement.len() as u32 },
+            measurement: Span {
+                start: 0,
+                end: measurement.len() as u32,
+            },
             measurement_esc,
-            tags: Vec::new(),
-            fields: Vec::new(),
+            entries: Entries::new(),
+            ntags: 0,
             time: None,
             precision: Precision::Ns,
             garbage: 0,
@@ -379,9 +625,12 @@ impl Point {
         self.measurement_esc = check_measurement(measurement)?;
         self.arena.clear();
         self.arena.push_str(measurement);
-        self.measurement = Span { start: 0, end: measurement.len() as u32 };
-        self.tags.clear();
-        self.fields.clear();
+        self.measurement = Span {
+            start: 0,
+            end: measurement.len() as u32,
+        };
+        self.entries.clear();
+        self.ntags = 0;
         self.time = None;
         self.precision = Precision::Ns;
         self.garbage = 0;
@@ -392,38 +641,37 @@ impl Point {
         span_str(&self.arena, self.measurement)
     }
 
+    #[inline]
+    fn tag_entries(&self) -> &[Entry] {
+        self.entries
+            .as_slice()
+            .get(..self.ntags)
+            .unwrap_or_default()
+    }
+
+    #[inline]
+    fn field_entries(&self) -> &[Entry] {
+        self.entries
+            .as_slice()
+            .get(self.ntags..)
+            .unwrap_or_default()
+    }
+
     /// Append `s` to the arena and return its span.
+    #[inline]
     fn push(&mut self, s: &str) -> Result<Span> {
         let start = self.arena.len();
         let end = start + s.len();
         if end > u32::MAX as usize {
-            return Err(Error::invalid_point("point is too large (more than 4 GiB of text)"));
+            return Err(Error::invalid_point(
+                "point is too large (more than 4 GiB of text)",
+            ));
         }
         self.arena.push_str(s);
-        Ok(Span { start: start as u32, end: end as u32 })
-    }
-
-    /// Index of `key` in the sorted tag list (Ok) or where it would go (Err).
-    fn find_tag(&self, key: &str) -> std::result::Result<usize, usize> {
-        let arena = &self.arena;
-        match self.tags.last() {
-            None => return Err(0),
-            Some(last) if span_bytes(arena, last.key) < key.as_bytes() => return Err(self.tags.len()),
-            _ => {}
-        }
-        self.tags.binary_search_by(|e| span_bytes(arena, e.key).cmp(key.as_bytes()))
-    }
-
-    fn find_field(&self, key: &str) -> std::result::Result<usize, usize> {
-        let arena = &self.arena;
-        match self.fields.last() {
-            None => return Err(0),
-            Some(last) if span_bytes(arena, last.key) < key.as_bytes() => {
-                return Err(self.fields.len())
-            }
-            _ => {}
-        }
-        self.fields.binary_search_by(|e| span_bytes(arena, e.key).cmp(key.as_bytes()))
+        Ok(Span {
+            start: start as u32,
+            end: end as u32,
+        })
     }
 
     /// Set a tag. An empty key or value is accepted and not written; an empty value removes
@@ -433,22 +681,24 @@ impl Point {
             return Ok(());
         }
         if value.is_empty() {
-            if let Ok(i) = self.find_tag(key) {
-                let e = self.tags.remove(i);
-                self.garbage += e.key.len() + e.value.len();
-                self.maybe_compact();
+            if let Ok(i) = find(&self.arena, self.tag_entries(), key.as_bytes()) {
+                if let Some(e) = self.entries.remove(i) {
+                    self.ntags -= 1;
+                    self.garbage += e.key().len() + e.value_span().len();
+                    self.maybe_compact();
+                }
             }
             return Ok(());
         }
         let key_esc = check_tag_key(key)?;
         let value_esc = check_tag_value(key, value)?;
         let esc = if key_esc { ESC_KEY } else { 0 } | if value_esc { ESC_VALUE } else { 0 };
-        match self.find_tag(key) {
+        match find(&self.arena, self.tag_entries(), key.as_bytes()) {
             Ok(i) => {
                 let v = self.push(value)?;
-                if let Some(e) = self.tags.get_mut(i) {
-                    self.garbage += e.value.len();
-                    e.value = v;
+                if let Some(e) = self.entries.get_mut(i) {
+                    self.garbage += e.value_span().len();
+                    e.set_value(Value::Str(v));
                     e.esc = esc;
                 }
                 self.maybe_compact();
@@ -463,7 +713,10 @@ impl Point {
                         return Err(e);
                     }
                 };
-                self.tags.insert(i, TagEntry { key: k, value: v, esc });
+                let prefix = key_prefix(key.as_bytes());
+                self.entries
+                    .insert(i, Entry::new(prefix, k, Value::Str(v), esc));
+                self.ntags += 1;
             }
         }
         Ok(())
@@ -481,19 +734,21 @@ impl Point {
             v => v,
         };
         let esc = if key_esc { ESC_KEY } else { 0 } | if value_esc { ESC_VALUE } else { 0 };
-        match self.find_field(key) {
+        match find(&self.arena, self.field_entries(), key.as_bytes()) {
             Ok(i) => {
-                if let Some(e) = self.fields.get_mut(i) {
-                    if let Value::Str(old) = e.value {
-                        self.garbage += old.len();
-                    }
-                    e.value = value;
+                if let Some(e) = self.entries.get_mut(self.ntags + i) {
+                    self.garbage += e.value_span().len();
+                    e.set_value(value);
                     e.esc = esc;
                 }
                 self.maybe_compact();
             }
             Err(i) => match self.push(key) {
-                Ok(k) => self.fields.insert(i, FieldEntry { key: k, value, esc }),
+                Ok(k) => {
+                    let prefix = key_prefix(key.as_bytes());
+                    self.entries
+                        .insert(self.ntags + i, Entry::new(prefix, k, value, esc));
+                }
                 Err(e) => {
                     self.arena.truncate(start);
                     return Err(e);
@@ -567,16 +822,19 @@ impl Point {
 
     /// The tags the encoder writes, sorted by key.
     pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.tags
-            .iter()
-            .map(move |e| (span_str(&self.arena, e.key), span_str(&self.arena, e.value)))
+        self.tag_entries().iter().map(move |e| {
+            (
+                span_str(&self.arena, e.key()),
+                span_str(&self.arena, e.value_span()),
+            )
+        })
     }
 
     /// All stored fields (including NaN/±Inf ones, which the encoder skips), sorted by key.
     pub fn fields(&self) -> impl Iterator<Item = (&str, FieldValue<'_>)> + '_ {
-        self.fields
+        self.field_entries()
             .iter()
-            .map(move |e| (span_str(&self.arena, e.key), self.view(e.value)))
+            .map(move |e| (span_str(&self.arena, e.key()), self.view(e.value())))
     }
 
     fn view(&self, v: Value) -> FieldValue<'_> {
@@ -591,40 +849,43 @@ impl Point {
 
     /// Number of tags the encoder writes.
     pub fn tag_count(&self) -> usize {
-        self.tags.len()
+        self.ntags
     }
 
     /// Number of stored fields.
     pub fn field_count(&self) -> usize {
-        self.fields.len()
+        self.field_entries().len()
     }
 
     /// Encoder access: the measurement and whether it needs escaping.
     pub(crate) fn measurement_raw(&self) -> (&[u8], bool) {
-        (span_bytes(&self.arena, self.measurement), self.measurement_esc)
+        (
+            span_bytes(&self.arena, self.measurement),
+            self.measurement_esc,
+        )
     }
 
     /// Encoder access: tags as raw bytes with their escaping flags.
     pub(crate) fn tags_raw(&self) -> impl Iterator<Item = RawTag<'_>> + '_ {
-        self.tags.iter().map(move |e| RawTag {
-            key: span_bytes(&self.arena, e.key),
+        self.tag_entries().iter().map(move |e| RawTag {
+            key: span_bytes(&self.arena, e.key()),
             key_esc: e.esc & ESC_KEY != 0,
-            value: span_bytes(&self.arena, e.value),
+            value: span_bytes(&self.arena, e.value_span()),
             value_esc: e.esc & ESC_VALUE != 0,
         })
     }
 
     /// Encoder access: fields with string values as raw bytes, with escaping flags.
     pub(crate) fn fields_raw(&self) -> impl Iterator<Item = (&[u8], bool, RawValue<'_>)> + '_ {
-        self.fields.iter().map(move |e| {
-            let v = match e.value {
+        self.field_entries().iter().map(move |e| {
+            let v = match e.value() {
                 Value::F64(x) => RawValue::F64(x),
                 Value::I64(x) => RawValue::I64(x),
                 Value::U64(x) => RawValue::U64(x),
                 Value::Bool(x) => RawValue::Bool(x),
                 Value::Str(s) => RawValue::Str(span_bytes(&self.arena, s), e.esc & ESC_VALUE != 0),
             };
-            (span_bytes(&self.arena, e.key), e.esc & ESC_KEY != 0, v)
+            (span_bytes(&self.arena, e.key()), e.esc & ESC_KEY != 0, v)
         })
     }
 
@@ -641,21 +902,23 @@ impl Point {
 
     /// Rewrite the arena with only the live strings.
     fn compact(&mut self) {
-        let mut arena = String::with_capacity(self.arena.len().saturating_sub(self.garbage));
+        let mut arena = String::with_capacity(self.text_len());
         let mut copy = |s: Span| -> Span {
             let start = arena.len() as u32;
             arena.push_str(span_str(&self.arena, s));
-            Span { start, end: arena.len() as u32 }
+            Span {
+                start,
+                end: arena.len() as u32,
+            }
         };
         self.measurement = copy(self.measurement);
-        for e in &mut self.tags {
-            e.key = copy(e.key);
-            e.value = copy(e.value);
-        }
-        for e in &mut self.fields {
-            e.key = copy(e.key);
-            if let Value::Str(s) = e.value {
-                e.value = Value::Str(copy(s));
+        let n = self.entries.as_slice().len();
+        for i in 0..n {
+            if let Some(e) = self.entries.get_mut(i) {
+                e.set_key(copy(e.key()));
+                if let Value::Str(s) = e.value() {
+                    e.set_value(Value::Str(copy(s)));
+                }
             }
         }
         self.arena = arena;
@@ -725,7 +988,9 @@ mod tests {
     use crate::error::Code;
 
     fn tags(p: &Point) -> Vec<(String, String)> {
-        p.tags().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        p.tags()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn field_keys(p: &Point) -> Vec<String> {
@@ -736,7 +1001,11 @@ mod tests {
         match r {
             Err(e) => {
                 assert_eq!(e.code, Code::InvalidPoint, "{e:?}");
-                assert!(e.message.contains(needle), "{:?} does not contain {needle:?}", e.message);
+                assert!(
+                    e.message.contains(needle),
+                    "{:?} does not contain {needle:?}",
+                    e.message
+                );
             }
             Ok(v) => panic!("expected an InvalidPoint error, got Ok({v:?})"),
         }
@@ -744,7 +1013,10 @@ mod tests {
 
     #[test]
     fn precision_roundtrips() {
-        for (i, p) in [Precision::Ns, Precision::Us, Precision::Ms, Precision::S].into_iter().enumerate() {
+        for (i, p) in [Precision::Ns, Precision::Us, Precision::Ms, Precision::S]
+            .into_iter()
+            .enumerate()
+        {
             assert_eq!(Precision::from_i32(i as i32), Some(p));
             assert_eq!(p as i32, i as i32);
             assert_eq!(Precision::parse(p.as_str()), Some(p));
@@ -830,7 +1102,10 @@ mod tests {
         assert_eq!(p.tag_count(), 3);
         // a failed overwrite keeps the old value
         is_invalid_point(p.tag("path", "bad\\"), "path");
-        assert_eq!(p.tags().find(|(k, _)| *k == "path").unwrap().1, "C:\\dir\\x");
+        assert_eq!(
+            p.tags().find(|(k, _)| *k == "path").unwrap().1,
+            "C:\\dir\\x"
+        );
     }
 
     #[test]
@@ -843,8 +1118,10 @@ mod tests {
         p.field_str("a", "yy").unwrap();
         p.field_u64("d", u64::MAX).unwrap();
         p.field_str("c", "now a string").unwrap();
-        let got: Vec<(String, String)> =
-            p.fields().map(|(k, v)| (k.to_string(), format!("{v:?}"))).collect();
+        let got: Vec<(String, String)> = p
+            .fields()
+            .map(|(k, v)| (k.to_string(), format!("{v:?}")))
+            .collect();
         assert_eq!(
             got,
             [
@@ -867,9 +1144,13 @@ mod tests {
         is_invalid_point(p.field_i64("k\\", 1), "backslash");
         is_invalid_point(p.field_i64("k\\=x", 1), "backslash");
         is_invalid_point(p.field_bool(&"k".repeat(MAX_KEY_LEN + 1), true), "65535");
-        is_invalid_point(p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN + 1)), "\"big\"");
+        is_invalid_point(
+            p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN + 1)),
+            "\"big\"",
+        );
         assert_eq!(p.field_count(), 0);
-        p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN)).unwrap();
+        p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN))
+            .unwrap();
         p.field_str("a\\b", "\\").unwrap();
         p.field_f64("time", 1.0).unwrap(); // only tag keys are reserved
         assert_eq!(p.field_count(), 3);
@@ -922,7 +1203,6 @@ mod tests {
         p.field_str("s", &"x".repeat(1000)).unwrap();
         p.set_time(5, Precision::S).unwrap();
         let cap = p.arena.capacity();
-        let tag_cap = p.tags.capacity();
         is_invalid_point(p.clear(""), "empty");
         assert_eq!(p.measurement(), "cpu"); // unchanged on error
         assert_eq!(p.tag_count(), 1);
@@ -931,7 +1211,7 @@ mod tests {
         assert_eq!((p.tag_count(), p.field_count(), p.time()), (0, 0, None));
         assert_eq!(p.precision(), Precision::Ns);
         assert_eq!(p.arena.capacity(), cap);
-        assert_eq!(p.tags.capacity(), tag_cap);
+        assert!(matches!(p.entries, Entries::Inline { .. }));
         p.tag("host", "b").unwrap();
         assert_eq!(tags(&p), vec![("host".to_string(), "b".to_string())]);
     }
@@ -945,11 +1225,18 @@ mod tests {
             p.field_str("s", &format!("{i:0>100}")).unwrap();
             p.tag("t", &format!("{i:0>50}")).unwrap();
         }
-        assert!(p.arena.len() < 3 * COMPACT_MIN, "arena grew to {}", p.arena.len());
+        assert!(
+            p.arena.len() < 3 * COMPACT_MIN,
+            "arena grew to {}",
+            p.arena.len()
+        );
         assert_eq!(p.measurement(), "m");
         assert_eq!(tags(&p), vec![("t".to_string(), format!("{:0>50}", 1999))]);
         assert_eq!(field_keys(&p), ["s", "z"]);
-        assert_eq!(p.fields().next().unwrap().1, FieldValue::Str(&format!("{:0>100}", 1999)));
+        assert_eq!(
+            p.fields().next().unwrap().1,
+            FieldValue::Str(&format!("{:0>100}", 1999))
+        );
         // removing tags also counts as garbage
         for i in 0..200 {
             p.tag(&format!("k{i:0>60}"), &"v".repeat(60)).unwrap();
@@ -965,7 +1252,8 @@ mod tests {
     #[test]
     fn debug_is_bounded() {
         let mut p = Point::new("m").unwrap();
-        p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN)).unwrap();
+        p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN))
+            .unwrap();
         p.tag("t", &"y".repeat(10_000)).unwrap();
         let s = format!("{p:?}");
         assert!(s.len() < 1000, "{}", s.len());
@@ -983,14 +1271,129 @@ mod tests {
                     if let Some(x) = s.get_mut(pos) {
                         *x = b;
                     }
-                    assert_eq!(is_plain(&s), naive_plain(&s), "len {len} pos {pos} byte {b}");
-                    assert_eq!(string_needs_escape(&s), naive_str(&s), "len {len} pos {pos} byte {b}");
+                    assert_eq!(
+                        is_plain(&s),
+                        naive_plain(&s),
+                        "len {len} pos {pos} byte {b}"
+                    );
+                    assert_eq!(
+                        string_needs_escape(&s),
+                        naive_str(&s),
+                        "len {len} pos {pos} byte {b}"
+                    );
                     // with a high byte next to it (UTF-8 continuation bytes are plain)
                     if let Some(x) = s.get_mut(pos + 1) {
                         *x = 0x80;
                     }
-                    assert_eq!(is_plain(&s), naive_plain(&s), "len {len} pos {pos} byte {b} +0x80");
+                    assert_eq!(
+                        is_plain(&s),
+                        naive_plain(&s),
+                        "len {len} pos {pos} byte {b} +0x80"
+                    );
+                    let mut padded = [0u8; 8];
+                    for (d, x) in padded.iter_mut().zip(&s) {
+                        *d = *x;
+                    }
+                    assert_eq!(
+                        key_prefix(&s),
+                        u64::from_be_bytes(padded),
+                        "len {len} pos {pos} byte {b}"
+                    );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn matches_a_btreemap_model() {
+        use std::collections::BTreeMap;
+        // keys sharing 8-byte prefixes, NUL bytes, short and long keys, spill past INLINE
+        let keys = [
+            "a",
+            "ab",
+            "ab\0",
+            "ab\0\0",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefgh0",
+            "abcdefgh1",
+            "abcdefgi",
+            "abcdefg",
+            "b",
+            "zzzzzzzzzzzz",
+            "zzzzzzzzzzzy",
+            "\u{7f}",
+            "é",
+            "ée",
+            "k1",
+            "k2",
+            "k3",
+            "k4",
+            "k5",
+            "k6",
+            "k7",
+            "k8",
+            "k9",
+            "k10",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..40 {
+            let mut p = Point::new("m").unwrap();
+            let mut tags = BTreeMap::new();
+            let mut fields = BTreeMap::new();
+            for step in 0..(20 + round * 5) {
+                let k = keys[rnd(keys.len())];
+                match rnd(4) {
+                    0 => {
+                        let v = if rnd(5) == 0 {
+                            String::new()
+                        } else {
+                            format!("v{step}")
+                        };
+                        p.tag(k, &v).unwrap();
+                        if v.is_empty() {
+                            tags.remove(k);
+                        } else {
+                            tags.insert(k.to_string(), v);
+                        }
+                    }
+                    1 => {
+                        p.field_i64(k, step as i64).unwrap();
+                        fields.insert(k.to_string(), format!("{:?}", FieldValue::I64(step as i64)));
+                    }
+                    2 => {
+                        let v = format!("s{step}");
+                        p.field_str(k, &v).unwrap();
+                        fields.insert(k.to_string(), format!("{:?}", FieldValue::Str(&v)));
+                    }
+                    _ => {
+                        p.field_bool(k, step % 2 == 0).unwrap();
+                        fields.insert(
+                            k.to_string(),
+                            format!("{:?}", FieldValue::Bool(step % 2 == 0)),
+                        );
+                    }
+                }
+                let got_tags: Vec<(String, String)> = p
+                    .tags()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                let want_tags: Vec<(String, String)> = tags.clone().into_iter().collect();
+                assert_eq!(got_tags, want_tags, "round {round} step {step}");
+                let got_fields: Vec<(String, String)> = p
+                    .fields()
+                    .map(|(k, v)| (k.to_string(), format!("{v:?}")))
+                    .collect();
+                let want_fields: Vec<(String, String)> = fields.clone().into_iter().collect();
+                assert_eq!(got_fields, want_fields, "round {round} step {step}");
+                assert_eq!(p.tag_count(), tags.len());
+                assert_eq!(p.field_count(), fields.len());
             }
         }
     }

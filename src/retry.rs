@@ -213,7 +213,9 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
         Duration::from_secs(secs.min(RETRY_AFTER_MAX_SECS))
     } else {
         let at = httpdate::parse_http_date(v).ok()?;
-        at.duration_since(now).ok()?.min(Duration::from_secs(RETRY_AFTER_MAX_SECS))
+        at.duration_since(now)
+            .ok()?
+            .min(Duration::from_secs(RETRY_AFTER_MAX_SECS))
     };
     if d.is_zero() {
         None
@@ -248,7 +250,13 @@ mod tests {
         let got: Vec<_> = (1..=5).map(|k| backoff_range(&p, k)).collect();
         assert_eq!(
             got,
-            vec![(s(5), s(10)), (s(10), s(20)), (s(20), s(40)), (s(40), s(80)), (s(80), s(125))]
+            vec![
+                (s(5), s(10)),
+                (s(10), s(20)),
+                (s(20), s(40)),
+                (s(40), s(80)),
+                (s(80), s(125))
+            ]
         );
     }
 
@@ -268,11 +276,17 @@ mod tests {
 
     #[test]
     fn backoff_never_exceeds_max_retry_delay() {
-        let p = RetryPolicy { max_retry_delay: s(8), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            max_retry_delay: s(8),
+            ..RetryPolicy::default()
+        };
         assert_eq!(backoff_range(&p, 1), (s(5), s(8)));
         // The seed would give [10, 8] here (start above the cap); we cap start too.
         assert_eq!(backoff_range(&p, 2), (s(8), s(8)));
-        let p = RetryPolicy { retry_interval: s(200), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            retry_interval: s(200),
+            ..RetryPolicy::default()
+        };
         assert_eq!(backoff_range(&p, 1), (s(125), s(125)));
         for k in 1..50 {
             let d = decide(&p, k.min(5), true, None, s(0), 0.999, 0.0);
@@ -283,7 +297,10 @@ mod tests {
     #[test]
     fn base_one_and_zero_give_a_constant_range() {
         for base in [0, 1] {
-            let p = RetryPolicy { exponential_base: base, ..RetryPolicy::default() };
+            let p = RetryPolicy {
+                exponential_base: base,
+                ..RetryPolicy::default()
+            };
             assert_eq!(backoff_range(&p, 1), (s(5), s(5)));
             assert_eq!(backoff_range(&p, u32::MAX), (s(5), s(5)));
         }
@@ -300,72 +317,155 @@ mod tests {
             jitter_interval: Duration::MAX,
         };
         assert_eq!(backoff_range(&p, u32::MAX), (Duration::MAX, Duration::MAX));
-        assert_eq!(decide(&p, 3, true, None, s(1), 1.0, 1.0), Decision::RetryAfter(Duration::MAX));
+        assert_eq!(
+            decide(&p, 3, true, None, s(1), 1.0, 1.0),
+            Decision::RetryAfter(Duration::MAX)
+        );
         assert_eq!(
             decide(&p, 3, true, Some(Duration::MAX), s(1), 1.0, 1.0),
             Decision::RetryAfter(Duration::MAX)
         );
         let half = jitter_delay(&p, 0.5);
-        assert!(half > Duration::from_secs(u64::MAX / 3) && half < Duration::from_secs(u64::MAX / 3 * 2));
+        assert!(
+            half > Duration::from_secs(u64::MAX / 3)
+                && half < Duration::from_secs(u64::MAX / 3 * 2)
+        );
     }
 
     #[test]
     fn rand_extremes_hit_the_range_ends() {
         let p = RetryPolicy::default();
-        assert_eq!(decide(&p, 1, true, None, s(0), 0.0, 0.0), Decision::RetryAfter(s(5)));
-        assert_eq!(decide(&p, 1, true, None, s(0), 1.0, 0.0), Decision::RetryAfter(s(10)));
-        assert_eq!(decide(&p, 1, true, None, s(0), 0.5, 0.0), Decision::RetryAfter(Duration::from_millis(7_500)));
-        assert_eq!(decide(&p, 5, true, None, s(0), 1.0, 0.0), Decision::RetryAfter(s(125)));
+        assert_eq!(
+            decide(&p, 1, true, None, s(0), 0.0, 0.0),
+            Decision::RetryAfter(s(5))
+        );
+        assert_eq!(
+            decide(&p, 1, true, None, s(0), 1.0, 0.0),
+            Decision::RetryAfter(s(10))
+        );
+        assert_eq!(
+            decide(&p, 1, true, None, s(0), 0.5, 0.0),
+            Decision::RetryAfter(Duration::from_millis(7_500))
+        );
+        assert_eq!(
+            decide(&p, 5, true, None, s(0), 1.0, 0.0),
+            Decision::RetryAfter(s(125))
+        );
         // Out-of-range and NaN randoms are clamped, never panic.
-        assert_eq!(decide(&p, 1, true, None, s(0), -3.0, 0.0), Decision::RetryAfter(s(5)));
-        assert_eq!(decide(&p, 1, true, None, s(0), 7.0, 0.0), Decision::RetryAfter(s(10)));
-        assert_eq!(decide(&p, 1, true, None, s(0), f64::NAN, 0.0), Decision::RetryAfter(s(5)));
-        assert_eq!(decide(&p, 1, true, None, s(0), f64::INFINITY, 0.0), Decision::RetryAfter(s(10)));
+        assert_eq!(
+            decide(&p, 1, true, None, s(0), -3.0, 0.0),
+            Decision::RetryAfter(s(5))
+        );
+        assert_eq!(
+            decide(&p, 1, true, None, s(0), 7.0, 0.0),
+            Decision::RetryAfter(s(10))
+        );
+        assert_eq!(
+            decide(&p, 1, true, None, s(0), f64::NAN, 0.0),
+            Decision::RetryAfter(s(5))
+        );
+        assert_eq!(
+            decide(&p, 1, true, None, s(0), f64::INFINITY, 0.0),
+            Decision::RetryAfter(s(10))
+        );
     }
 
     #[test]
     fn retry_after_wins_and_gets_jitter() {
-        let p = RetryPolicy { jitter_interval: Duration::from_millis(1_000), ..RetryPolicy::default() };
-        assert_eq!(decide(&p, 1, true, Some(s(3)), s(0), 0.9, 0.0), Decision::RetryAfter(s(3)));
+        let p = RetryPolicy {
+            jitter_interval: Duration::from_millis(1_000),
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            decide(&p, 1, true, Some(s(3)), s(0), 0.9, 0.0),
+            Decision::RetryAfter(s(3))
+        );
         assert_eq!(
             decide(&p, 1, true, Some(s(3)), s(0), 0.9, 0.5),
             Decision::RetryAfter(Duration::from_millis(3_500))
         );
         // Not capped by max_retry_delay (seed: urllib3 sleeps the full Retry-After).
-        assert_eq!(decide(&p, 1, true, Some(s(600)), s(0), 0.0, 0.0), Decision::RetryAfter(s(600)));
+        assert_eq!(
+            decide(&p, 1, true, Some(s(600)), s(0), 0.0, 0.0),
+            Decision::RetryAfter(s(600))
+        );
         // A zero Retry-After falls back to the backoff.
-        assert_eq!(decide(&p, 2, true, Some(Duration::ZERO), s(0), 0.0, 0.9), Decision::RetryAfter(s(10)));
+        assert_eq!(
+            decide(&p, 2, true, Some(Duration::ZERO), s(0), 0.0, 0.9),
+            Decision::RetryAfter(s(10))
+        );
     }
 
     #[test]
     fn gives_up_after_max_retries() {
         let p = RetryPolicy::default();
         for k in 1..=5 {
-            assert!(matches!(decide(&p, k, true, None, s(1), 0.0, 0.0), Decision::RetryAfter(_)), "k={k}");
+            assert!(
+                matches!(
+                    decide(&p, k, true, None, s(1), 0.0, 0.0),
+                    Decision::RetryAfter(_)
+                ),
+                "k={k}"
+            );
         }
-        assert_eq!(decide(&p, 6, true, None, s(1), 0.0, 0.0), Decision::GiveUp(GiveUpReason::MaxRetries));
-        let p0 = RetryPolicy { max_retries: 0, ..p };
-        assert_eq!(decide(&p0, 1, true, None, s(0), 0.0, 0.0), Decision::GiveUp(GiveUpReason::MaxRetries));
+        assert_eq!(
+            decide(&p, 6, true, None, s(1), 0.0, 0.0),
+            Decision::GiveUp(GiveUpReason::MaxRetries)
+        );
+        let p0 = RetryPolicy {
+            max_retries: 0,
+            ..p
+        };
+        assert_eq!(
+            decide(&p0, 1, true, None, s(0), 0.0, 0.0),
+            Decision::GiveUp(GiveUpReason::MaxRetries)
+        );
     }
 
     #[test]
     fn gives_up_after_max_retry_time() {
         let p = RetryPolicy::default();
-        assert!(matches!(decide(&p, 2, true, None, s(180), 0.0, 0.0), Decision::RetryAfter(_)));
+        assert!(matches!(
+            decide(&p, 2, true, None, s(180), 0.0, 0.0),
+            Decision::RetryAfter(_)
+        ));
         assert_eq!(
-            decide(&p, 2, true, None, s(180) + Duration::from_millis(1), 0.0, 0.0),
+            decide(
+                &p,
+                2,
+                true,
+                None,
+                s(180) + Duration::from_millis(1),
+                0.0,
+                0.0
+            ),
             Decision::GiveUp(GiveUpReason::MaxRetryTime)
         );
         // The wait itself is not shortened to the deadline (seed checks only before waiting).
-        assert_eq!(decide(&p, 5, true, None, s(179), 1.0, 0.0), Decision::RetryAfter(s(125)));
-        let p0 = RetryPolicy { max_retry_time: Duration::ZERO, ..p };
-        assert_eq!(decide(&p0, 1, true, None, s(0), 0.0, 0.0), Decision::GiveUp(GiveUpReason::MaxRetryTime));
+        assert_eq!(
+            decide(&p, 5, true, None, s(179), 1.0, 0.0),
+            Decision::RetryAfter(s(125))
+        );
+        let p0 = RetryPolicy {
+            max_retry_time: Duration::ZERO,
+            ..p
+        };
+        assert_eq!(
+            decide(&p0, 1, true, None, s(0), 0.0, 0.0),
+            Decision::GiveUp(GiveUpReason::MaxRetryTime)
+        );
     }
 
     #[test]
     fn non_retriable_is_checked_first() {
-        let p = RetryPolicy { max_retries: 0, ..RetryPolicy::default() };
-        assert_eq!(decide(&p, 1, false, Some(s(1)), s(0), 0.0, 0.0), Decision::GiveUp(GiveUpReason::NotRetriable));
+        let p = RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            decide(&p, 1, false, Some(s(1)), s(0), 0.0, 0.0),
+            Decision::GiveUp(GiveUpReason::NotRetriable)
+        );
     }
 
     #[test]
@@ -389,27 +489,54 @@ mod tests {
         assert_eq!(parse_retry_after("+5", now), None);
         assert_eq!(parse_retry_after("1.5", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("99999999999999999999999", now), Some(s(u64::from(u32::MAX))));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(s(u64::from(u32::MAX)))
+        );
     }
 
     #[test]
     fn retry_after_http_date() {
         // Tue, 14 Nov 2023 22:13:20 GMT == 1_700_000_000
         let now = SystemTime::UNIX_EPOCH + s(1_700_000_000);
-        assert_eq!(parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now), Some(s(30)));
-        assert_eq!(parse_retry_after("Tuesday, 14-Nov-23 22:14:20 GMT", now), Some(s(60)));
-        assert_eq!(parse_retry_after("Tue Nov 14 22:13:21 2023", now), Some(s(1)));
-        assert_eq!(parse_retry_after("Tue, 14 Nov 2023 22:13:20 GMT", now), None);
-        assert_eq!(parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now), None);
-        assert_eq!(parse_retry_after("Tue, 99 Nov 2023 22:00:00 GMT", now), None);
+        assert_eq!(
+            parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now),
+            Some(s(30))
+        );
+        assert_eq!(
+            parse_retry_after("Tuesday, 14-Nov-23 22:14:20 GMT", now),
+            Some(s(60))
+        );
+        assert_eq!(
+            parse_retry_after("Tue Nov 14 22:13:21 2023", now),
+            Some(s(1))
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 14 Nov 2023 22:13:20 GMT", now),
+            None
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now),
+            None
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 99 Nov 2023 22:00:00 GMT", now),
+            None
+        );
         // Sub-second `now` still yields a positive wait just under the whole seconds.
         let now = now + Duration::from_millis(250);
-        assert_eq!(parse_retry_after("Tue, 14 Nov 2023 22:13:21 GMT", now), Some(Duration::from_millis(750)));
+        assert_eq!(
+            parse_retry_after("Tue, 14 Nov 2023 22:13:21 GMT", now),
+            Some(Duration::from_millis(750))
+        );
     }
 
     #[test]
     fn jitter_is_within_interval() {
-        let p = RetryPolicy { jitter_interval: Duration::from_millis(400), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            jitter_interval: Duration::from_millis(400),
+            ..RetryPolicy::default()
+        };
         assert_eq!(jitter_delay(&p, 0.0), Duration::ZERO);
         assert_eq!(jitter_delay(&p, 0.25), Duration::from_millis(100));
         assert!(jitter_delay(&p, 0.999_999) < Duration::from_millis(400));

@@ -139,9 +139,18 @@ pub fn http_status_error(status: u16, body: &str, retry_after: Option<Duration>)
 fn transport_error(t: &ureq::Transport) -> Error {
     let timed_out = std::error::Error::source(t)
         .and_then(|s| s.downcast_ref::<std::io::Error>())
-        .map(|e| matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock))
+        .map(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            )
+        })
         .unwrap_or(false);
-    let code = if timed_out { Code::Timeout } else { Code::Transport };
+    let code = if timed_out {
+        Code::Timeout
+    } else {
+        Code::Transport
+    };
     let mut e = Error::new(code, format!("{}: {t}", code.as_str()));
     // Connect/read/timeout failures are retried by the seed.
     e.retriable = true;
@@ -204,7 +213,11 @@ fn base64(input: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -232,7 +245,10 @@ fn tls_config(cfg: &ClientConfig) -> Result<rustls::ClientConfig> {
             Some(path) => {
                 for cert in read_pem_certs(path, "ssl_ca_cert")? {
                     roots.add(cert).map_err(|e| {
-                        Error::config(format!("ssl_ca_cert: invalid certificate in {}: {e}", path.display()))
+                        Error::config(format!(
+                            "ssl_ca_cert: invalid certificate in {}: {e}",
+                            path.display()
+                        ))
                     })?;
                 }
             }
@@ -242,14 +258,19 @@ fn tls_config(cfg: &ClientConfig) -> Result<rustls::ClientConfig> {
     };
     match (&cfg.cert_file, &cfg.cert_key_file) {
         (Some(cert), Some(key)) => {
-            if cfg.cert_key_password.as_deref().is_some_and(|p| !p.is_empty()) {
+            if cfg
+                .cert_key_password
+                .as_deref()
+                .is_some_and(|p| !p.is_empty())
+            {
                 return Err(Error::config(
                     "cert_key_password: encrypted private keys are not supported; use an unencrypted PEM key",
                 ));
             }
             let certs = read_pem_certs(cert, "cert_file")?;
-            let data = std::fs::read(key)
-                .map_err(|e| Error::io(format!("cert_key_file: cannot read {}: {e}", key.display())))?;
+            let data = std::fs::read(key).map_err(|e| {
+                Error::io(format!("cert_key_file: cannot read {}: {e}", key.display()))
+            })?;
             let key = rustls_pemfile::private_key(&mut data.as_slice())
                 .ok()
                 .flatten()
@@ -259,7 +280,9 @@ fn tls_config(cfg: &ClientConfig) -> Result<rustls::ClientConfig> {
                 .map_err(|e| Error::config(format!("cert_file/cert_key_file: {e}")))
         }
         (None, None) => Ok(builder.with_no_client_auth()),
-        _ => Err(Error::config("cert_file and cert_key_file must be set together")),
+        _ => Err(Error::config(
+            "cert_file and cert_key_file must be set together",
+        )),
     }
 }
 
@@ -269,11 +292,18 @@ fn read_pem_certs(
 ) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
     let data = std::fs::read(path)
         .map_err(|e| Error::io(format!("{key}: cannot read {}: {e}", path.display())))?;
-    let certs: std::result::Result<Vec<_>, _> = rustls_pemfile::certs(&mut data.as_slice()).collect();
+    let certs: std::result::Result<Vec<_>, _> =
+        rustls_pemfile::certs(&mut data.as_slice()).collect();
     match certs {
         Ok(c) if !c.is_empty() => Ok(c),
-        Ok(_) => Err(Error::config(format!("{key}: no PEM certificate in {}", path.display()))),
-        Err(e) => Err(Error::config(format!("{key}: invalid PEM in {}: {e}", path.display()))),
+        Ok(_) => Err(Error::config(format!(
+            "{key}: no PEM certificate in {}",
+            path.display()
+        ))),
+        Err(e) => Err(Error::config(format!(
+            "{key}: invalid PEM in {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -298,7 +328,12 @@ impl rustls::client::danger::ServerCertVerifier for NoVerify {
         cert: &rustls::pki_types::CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
     fn verify_tls13_signature(
         &self,
@@ -306,7 +341,12 @@ impl rustls::client::danger::ServerCertVerifier for NoVerify {
         cert: &rustls::pki_types::CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
@@ -325,7 +365,10 @@ mod tests {
 
     #[test]
     fn error_body_v1_json_error() {
-        assert_eq!(parse_error_body(r#"{"error":"database not found: \"x\""}"#), "database not found: \"x\"");
+        assert_eq!(
+            parse_error_body(r#"{"error":"database not found: \"x\""}"#),
+            "database not found: \"x\""
+        );
     }
 
     #[test]
@@ -349,7 +392,11 @@ mod tests {
 
     #[test]
     fn http_error_fields() {
-        let e = http_status_error(401, r#"{"code":"unauthorized","message":"unauthorized access"}"#, None);
+        let e = http_status_error(
+            401,
+            r#"{"code":"unauthorized","message":"unauthorized access"}"#,
+            None,
+        );
         assert_eq!(e.code, Code::Http);
         assert_eq!(e.http_status, 401);
         assert_eq!(e.server_message.as_deref(), Some("unauthorized access"));
@@ -376,7 +423,9 @@ mod tests {
         let body = b"cpu value=1i 1\ncpu value=2i 2".repeat(100);
         let z = gzip(&body).unwrap();
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(z.as_slice()).read_to_end(&mut out).unwrap();
+        flate2::read::GzDecoder::new(z.as_slice())
+            .read_to_end(&mut out)
+            .unwrap();
         assert_eq!(out, body);
     }
 }

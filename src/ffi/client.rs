@@ -4,9 +4,14 @@ use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::conf::{influx_batch, influx_conf, influx_error, influx_error_cb, influx_retry_cb, influx_success_cb};
+use super::conf::{
+    influx_batch, influx_conf, influx_error, influx_error_cb, influx_retry_cb, influx_success_cb,
+};
 use super::point::influx_point;
-use super::{guard, influx_precision, influx_result, opt_str_arg, precision_arg, result_of, set_last_error, str_arg, write_errstr};
+use super::{
+    guard, influx_precision, influx_result, opt_str_arg, precision_arg, result_of, set_last_error,
+    str_arg, write_errstr,
+};
 use crate::error::{Code, Error};
 use crate::writer::{BatchInfo, Client, Listener, WriteApi};
 
@@ -48,15 +53,25 @@ fn fail<T>(e: &Error, errstr: *mut c_char, errstr_size: usize) -> *mut T {
 /// Returns NULL on error with the reason in `errstr` (may be NULL) and
 /// influx_last_error_message(). Does not contact the server.
 #[no_mangle]
-pub extern "C" fn influx_client_new(conf: *mut influx_conf, errstr: *mut c_char, errstr_size: usize) -> *mut influx_client {
+pub extern "C" fn influx_client_new(
+    conf: *mut influx_conf,
+    errstr: *mut c_char,
+    errstr_size: usize,
+) -> *mut influx_client {
     guard(std::ptr::null_mut(), || {
         // SAFETY: caller contract.
         let Some(c) = (unsafe { take_conf(conf) }) else {
-            return fail(&Error::invalid_argument("conf is NULL"), errstr, errstr_size);
+            return fail(
+                &Error::invalid_argument("conf is NULL"),
+                errstr,
+                errstr_size,
+            );
         };
         if c.callbacks.is_some() {
             return fail(
-                &Error::invalid_argument("callbacks belong on the write API's conf (influx_write_api_new)"),
+                &Error::invalid_argument(
+                    "callbacks belong on the write API's conf (influx_write_api_new)",
+                ),
                 errstr,
                 errstr_size,
             );
@@ -99,10 +114,17 @@ pub extern "C" fn influx_write_api_new(
         let conf = unsafe { take_conf(write_options) };
         // SAFETY: caller contract.
         let Some(client) = (unsafe { client.as_ref() }) else {
-            return fail(&Error::invalid_argument("client is NULL"), errstr, errstr_size);
+            return fail(
+                &Error::invalid_argument("client is NULL"),
+                errstr,
+                errstr_size,
+            );
         };
         let (overrides, listener) = match conf {
-            Some(c) => (Some(c.conf), c.callbacks.map(|cb| Arc::new(cb) as Arc<dyn Listener>)),
+            Some(c) => (
+                Some(c.conf),
+                c.callbacks.map(|cb| Arc::new(cb) as Arc<dyn Listener>),
+            ),
             None => (None, None),
         };
         match client.client.write_api(overrides.as_ref(), listener) {
@@ -142,7 +164,8 @@ pub extern "C" fn influx_write(
         let api = unsafe { api_ref(api) }?;
         let bucket = unsafe { str_arg(bucket, "bucket") }?;
         let org = unsafe { opt_str_arg(org, "org") }?;
-        let p = unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
+        let p =
+            unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
         api.write_point(bucket, org, p.point())
     })
 }
@@ -173,7 +196,8 @@ pub extern "C" fn influx_write_points(
         let mut owned = Vec::with_capacity(n);
         for (i, p) in ptrs.iter().enumerate() {
             // SAFETY: each element is NULL or a live point.
-            let p = unsafe { p.as_ref() }.ok_or_else(|| Error::invalid_argument(format!("points[{i}] is NULL")))?;
+            let p = unsafe { p.as_ref() }
+                .ok_or_else(|| Error::invalid_argument(format!("points[{i}] is NULL")))?;
             owned.push(p.point());
         }
         api.write_points(bucket, org, &owned)
@@ -220,7 +244,10 @@ pub extern "C" fn influx_flush(api: *mut influx_write_api) -> influx_result {
 /// As influx_flush(), but gives up after `timeout_ms` with INFLUX_ERR_TIMED_OUT (the data
 /// stays queued). A negative timeout waits without limit.
 #[no_mangle]
-pub extern "C" fn influx_flush_timeout(api: *mut influx_write_api, timeout_ms: i64) -> influx_result {
+pub extern "C" fn influx_flush_timeout(
+    api: *mut influx_write_api,
+    timeout_ms: i64,
+) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
         let api = unsafe { api_ref(api) }?;
@@ -251,7 +278,10 @@ pub struct influx_write_stats {
 
 /// Copy the write API's counters into `*out`.
 #[no_mangle]
-pub extern "C" fn influx_write_api_stats(api: *const influx_write_api, out: *mut influx_write_stats) -> influx_result {
+pub extern "C" fn influx_write_api_stats(
+    api: *const influx_write_api,
+    out: *mut influx_write_stats,
+) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
         let api = unsafe { api_ref(api) }?;
@@ -317,7 +347,10 @@ struct CBatch {
 
 impl CBatch {
     fn new(b: &BatchInfo<'_>) -> CBatch {
-        CBatch { bucket: super::to_cstring(b.bucket), org: super::to_cstring(b.org) }
+        CBatch {
+            bucket: super::to_cstring(b.bucket),
+            org: super::to_cstring(b.org),
+        }
     }
     fn raw(&self, b: &BatchInfo<'_>) -> influx_batch {
         influx_batch {

@@ -4,8 +4,8 @@
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 
-use super::{guard, influx_result, result_of, str_arg, write_errstr};
 use super::client::Callbacks;
+use super::{guard, influx_result, result_of, str_arg, write_errstr};
 use crate::config::Conf;
 use crate::error::Error;
 
@@ -21,7 +21,10 @@ pub struct influx_conf {
 #[no_mangle]
 pub extern "C" fn influx_conf_new() -> *mut influx_conf {
     guard(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(influx_conf { conf: Conf::new(), callbacks: None }))
+        Box::into_raw(Box::new(influx_conf {
+            conf: Conf::new(),
+            callbacks: None,
+        }))
     })
 }
 
@@ -44,11 +47,13 @@ unsafe fn conf_mut<'a>(conf: *mut influx_conf) -> crate::Result<&'a mut influx_c
 }
 
 /// Run `f`, copying its error message into `errstr` (if not NULL) on failure.
-fn with_errstr(errstr: *mut c_char, errstr_size: usize, f: impl FnOnce() -> crate::Result<()>) -> influx_result {
+fn with_errstr(
+    errstr: *mut c_char,
+    errstr_size: usize,
+    f: impl FnOnce() -> crate::Result<()>,
+) -> influx_result {
     let mut msg = None;
-    let rc = result_of(|| {
-        f().inspect_err(|e| msg = Some(e.message.clone()))
-    });
+    let rc = result_of(|| f().inspect_err(|e| msg = Some(e.message.clone())));
     if let Some(m) = msg {
         // SAFETY: errstr is NULL or valid for errstr_size bytes (caller contract).
         unsafe { write_errstr(errstr, errstr_size, &m) };
@@ -84,7 +89,11 @@ pub extern "C" fn influx_conf_set(
 /// INFLUXDB_V2_TIMEOUT, ..., INFLUXDB_V2_TAG_<NAME>) into `conf`; unset variables change
 /// nothing.
 #[no_mangle]
-pub extern "C" fn influx_conf_load_env(conf: *mut influx_conf, errstr: *mut c_char, errstr_size: usize) -> influx_result {
+pub extern "C" fn influx_conf_load_env(
+    conf: *mut influx_conf,
+    errstr: *mut c_char,
+    errstr_size: usize,
+) -> influx_result {
     with_errstr(errstr, errstr_size, || {
         // SAFETY: caller contract.
         unsafe { conf_mut(conf) }?.conf.load_env()
@@ -143,13 +152,21 @@ pub struct influx_error {
 }
 
 /// Called once for each batch the server acknowledged (2xx).
-pub type influx_success_cb = Option<extern "C" fn(batch: *const influx_batch, user_data: *mut c_void)>;
+pub type influx_success_cb =
+    Option<extern "C" fn(batch: *const influx_batch, user_data: *mut c_void)>;
 /// Called once for each batch that failed for good (or was dropped / not delivered by close).
-pub type influx_error_cb =
-    Option<extern "C" fn(batch: *const influx_batch, error: *const influx_error, user_data: *mut c_void)>;
+pub type influx_error_cb = Option<
+    extern "C" fn(batch: *const influx_batch, error: *const influx_error, user_data: *mut c_void),
+>;
 /// Called before each retry of a batch: `retry` is 1 for the first retry, `delay_ms` the wait.
 pub type influx_retry_cb = Option<
-    extern "C" fn(batch: *const influx_batch, error: *const influx_error, retry: u32, delay_ms: u64, user_data: *mut c_void),
+    extern "C" fn(
+        batch: *const influx_batch,
+        error: *const influx_error,
+        retry: u32,
+        delay_ms: u64,
+        user_data: *mut c_void,
+    ),
 >;
 
 /// Set delivery-report callbacks on a write API's conf (any may be NULL). Used only by
@@ -173,7 +190,12 @@ pub extern "C" fn influx_conf_set_callbacks(
     result_of(|| {
         // SAFETY: caller contract.
         let c = unsafe { conf_mut(conf) }?;
-        c.callbacks = Some(Callbacks { on_success, on_error, on_retry, user_data: super::client::UserData(user_data) });
+        c.callbacks = Some(Callbacks {
+            on_success,
+            on_error,
+            on_retry,
+            user_data: super::client::UserData(user_data),
+        });
         Ok(())
     })
 }
@@ -187,7 +209,13 @@ mod tests {
     fn conf_set_reports_unknown_key_in_errstr() {
         let conf = influx_conf_new();
         let mut buf = [0 as c_char; 128];
-        let rc = influx_conf_set(conf, c"no_such_key".as_ptr(), c"1".as_ptr(), buf.as_mut_ptr(), buf.len());
+        let rc = influx_conf_set(
+            conf,
+            c"no_such_key".as_ptr(),
+            c"1".as_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+        );
         assert_eq!(rc, super::super::INFLUX_ERR_CONFIG);
         // SAFETY: NUL-terminated by write_errstr.
         let msg = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
@@ -197,7 +225,13 @@ mod tests {
 
     #[test]
     fn conf_set_null_args() {
-        let rc = influx_conf_set(std::ptr::null_mut(), c"url".as_ptr(), c"x".as_ptr(), std::ptr::null_mut(), 0);
+        let rc = influx_conf_set(
+            std::ptr::null_mut(),
+            c"url".as_ptr(),
+            c"x".as_ptr(),
+            std::ptr::null_mut(),
+            0,
+        );
         assert_eq!(rc, super::super::INFLUX_ERR_INVALID_ARG);
         influx_conf_free(std::ptr::null_mut());
     }

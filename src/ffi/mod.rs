@@ -33,35 +33,35 @@ use crate::point::Precision;
 pub type influx_result = c_int;
 
 /// Success.
-pub const INFLUX_OK: influx_result = Code::Ok as c_int;
+pub const INFLUX_OK: influx_result = 0;
 /// A required argument was NULL, empty or out of range.
-pub const INFLUX_ERR_INVALID_ARG: influx_result = Code::InvalidArgument as c_int;
+pub const INFLUX_ERR_INVALID_ARG: influx_result = 1;
 /// A string argument was not valid UTF-8.
-pub const INFLUX_ERR_INVALID_UTF8: influx_result = Code::InvalidUtf8 as c_int;
+pub const INFLUX_ERR_INVALID_UTF8: influx_result = 2;
 /// The point cannot be encoded as valid line protocol (no fields, reserved key, ...).
-pub const INFLUX_ERR_INVALID_POINT: influx_result = Code::InvalidPoint as c_int;
+pub const INFLUX_ERR_INVALID_POINT: influx_result = 3;
 /// Unknown configuration key or invalid value.
-pub const INFLUX_ERR_CONFIG: influx_result = Code::Config as c_int;
+pub const INFLUX_ERR_CONFIG: influx_result = 4;
 /// The server answered with a non-2xx status (see influx_last_http_status()).
-pub const INFLUX_ERR_HTTP: influx_result = Code::Http as c_int;
+pub const INFLUX_ERR_HTTP: influx_result = 5;
 /// Network, TLS or protocol failure before a complete HTTP answer.
-pub const INFLUX_ERR_TRANSPORT: influx_result = Code::Transport as c_int;
+pub const INFLUX_ERR_TRANSPORT: influx_result = 6;
 /// The HTTP request timed out (client option `timeout`).
-pub const INFLUX_ERR_TIMEOUT: influx_result = Code::Timeout as c_int;
+pub const INFLUX_ERR_TIMEOUT: influx_result = 7;
 /// The write buffer is full (buffer_full_policy reject, or block timed out).
-pub const INFLUX_ERR_BUFFER_FULL: influx_result = Code::BufferFull as c_int;
+pub const INFLUX_ERR_BUFFER_FULL: influx_result = 8;
 /// The write API is closed or closing.
-pub const INFLUX_ERR_CLOSED: influx_result = Code::Closed as c_int;
+pub const INFLUX_ERR_CLOSED: influx_result = 9;
 /// A bounded wait (influx_flush_timeout, close's max_close_wait) expired first.
-pub const INFLUX_ERR_TIMED_OUT: influx_result = Code::TimedOut as c_int;
+pub const INFLUX_ERR_TIMED_OUT: influx_result = 10;
 /// Internal error (a caught panic). Please report it.
-pub const INFLUX_ERR_INTERNAL: influx_result = Code::Internal as c_int;
+pub const INFLUX_ERR_INTERNAL: influx_result = 11;
 /// A file could not be read (config file, certificate).
-pub const INFLUX_ERR_IO: influx_result = Code::Io as c_int;
+pub const INFLUX_ERR_IO: influx_result = 12;
 /// A batch was dropped from the full buffer (buffer_full_policy = drop_oldest).
-pub const INFLUX_ERR_DROPPED: influx_result = Code::Dropped as c_int;
+pub const INFLUX_ERR_DROPPED: influx_result = 13;
 /// Retries exhausted (max_retries or max_retry_time) after retriable failures.
-pub const INFLUX_ERR_RETRIES_EXHAUSTED: influx_result = Code::RetriesExhausted as c_int;
+pub const INFLUX_ERR_RETRIES_EXHAUSTED: influx_result = 14;
 
 /// Timestamp precision of a point or of raw line protocol.
 pub type influx_precision = c_int;
@@ -133,7 +133,9 @@ pub(crate) fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(v) => v,
         Err(_) => {
-            set_last_error(&Error::internal("internal error: a panic was caught at the C boundary"));
+            set_last_error(&Error::internal(
+                "internal error: a panic was caught at the C boundary",
+            ));
             fallback
         }
     }
@@ -171,7 +173,10 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> crate::Result<
 ///
 /// # Safety
 /// As [`str_arg`].
-pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, what: &str) -> crate::Result<Option<&'a str>> {
+pub(crate) unsafe fn opt_str_arg<'a>(
+    p: *const c_char,
+    what: &str,
+) -> crate::Result<Option<&'a str>> {
     if p.is_null() {
         Ok(None)
     } else {
@@ -182,7 +187,9 @@ pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, what: &str) -> crate::Res
 
 pub(crate) fn precision_arg(p: influx_precision) -> crate::Result<Precision> {
     Precision::from_i32(p).ok_or_else(|| {
-        Error::invalid_argument(format!("precision {p} is not one of INFLUX_PRECISION_NS/US/MS/S (0..3)"))
+        Error::invalid_argument(format!(
+            "precision {p} is not one of INFLUX_PRECISION_NS/US/MS/S (0..3)"
+        ))
     })
 }
 
@@ -250,7 +257,9 @@ pub extern "C" fn influx_last_http_status() -> c_int {
 /// if there was none. Valid until the next influx_* call on this thread. Never NULL.
 #[no_mangle]
 pub extern "C" fn influx_last_server_message() -> *const c_char {
-    guard(c"".as_ptr(), || LAST.with(|l| l.borrow().server_message.as_ptr()))
+    guard(c"".as_ptr(), || {
+        LAST.with(|l| l.borrow().server_message.as_ptr())
+    })
 }
 
 /// Library version string, e.g. "0.1.0". Static; never NULL.
@@ -286,6 +295,31 @@ mod tests {
     }
 
     #[test]
+    fn result_constants_equal_core_codes() {
+        let consts = [
+            INFLUX_OK,
+            INFLUX_ERR_INVALID_ARG,
+            INFLUX_ERR_INVALID_UTF8,
+            INFLUX_ERR_INVALID_POINT,
+            INFLUX_ERR_CONFIG,
+            INFLUX_ERR_HTTP,
+            INFLUX_ERR_TRANSPORT,
+            INFLUX_ERR_TIMEOUT,
+            INFLUX_ERR_BUFFER_FULL,
+            INFLUX_ERR_CLOSED,
+            INFLUX_ERR_TIMED_OUT,
+            INFLUX_ERR_INTERNAL,
+            INFLUX_ERR_IO,
+            INFLUX_ERR_DROPPED,
+            INFLUX_ERR_RETRIES_EXHAUSTED,
+        ];
+        assert_eq!(consts.len(), Code::ALL.len());
+        for (c, code) in consts.iter().zip(Code::ALL) {
+            assert_eq!(*c, code as c_int, "{code:?}");
+        }
+    }
+
+    #[test]
     fn version_constants_match_cargo() {
         let v = format!(
             "{INFLUXDB_CLIENT_VERSION_MAJOR}.{INFLUXDB_CLIENT_VERSION_MINOR}.{INFLUXDB_CLIENT_VERSION_PATCH}"
@@ -296,7 +330,12 @@ mod tests {
             | (INFLUXDB_CLIENT_VERSION_PATCH << 8);
         assert_eq!(packed, INFLUXDB_CLIENT_VERSION);
         // SAFETY: static string.
-        assert_eq!(unsafe { CStr::from_ptr(influx_version()) }.to_str().unwrap(), crate::VERSION);
+        assert_eq!(
+            unsafe { CStr::from_ptr(influx_version()) }
+                .to_str()
+                .unwrap(),
+            crate::VERSION
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, CString};
 
-use super::{guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg};
+use super::{
+    guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg,
+};
 use crate::error::Error;
 use crate::point::Point;
 
@@ -62,7 +64,10 @@ pub extern "C" fn influx_point_free(point: *mut influx_point) {
 
 /// Reuse a point for a new measurement: removes tags, fields and time, keeps its memory.
 #[no_mangle]
-pub extern "C" fn influx_point_reset(point: *mut influx_point, measurement: *const c_char) -> influx_result {
+pub extern "C" fn influx_point_reset(
+    point: *mut influx_point,
+    measurement: *const c_char,
+) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
         let p = unsafe { point_mut(point) }?;
@@ -76,7 +81,11 @@ pub extern "C" fn influx_point_reset(point: *mut influx_point, measurement: *con
 /// Setting a key again replaces its value. Errors: NULL, invalid UTF-8, a value ending in
 /// '\\', reserved keys (`_measurement`, `_field`, `time`).
 #[no_mangle]
-pub extern "C" fn influx_point_add_tag(point: *mut influx_point, key: *const c_char, value: *const c_char) -> influx_result {
+pub extern "C" fn influx_point_add_tag(
+    point: *mut influx_point,
+    key: *const c_char,
+    value: *const c_char,
+) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for all three pointers.
         let p = unsafe { point_mut(point) }?;
@@ -86,46 +95,71 @@ pub extern "C" fn influx_point_add_tag(point: *mut influx_point, key: *const c_c
     })
 }
 
-macro_rules! field_fn {
-    ($(#[$doc:meta])* $name:ident, $t:ty, $method:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub extern "C" fn $name(point: *mut influx_point, key: *const c_char, value: $t) -> influx_result {
-            result_of(|| {
-                // SAFETY: caller contract for both pointers.
-                let p = unsafe { point_mut(point) }?;
-                let k = unsafe { str_arg(key, "field key") }?;
-                p.$method(k, value)
-            })
-        }
-    };
+/// # Safety
+/// `point` is NULL or a live point; `key` is NULL or a NUL-terminated string.
+unsafe fn field_args<'a>(
+    point: *mut influx_point,
+    key: *const c_char,
+) -> crate::Result<(&'a mut Point, &'a str)> {
+    // SAFETY: forwarded caller contract.
+    unsafe { Ok((point_mut(point)?, str_arg(key, "field key")?)) }
 }
 
-field_fn!(
-    /// Set a float field. NaN and ±Inf are accepted and not written (as the seed); a point
-    /// whose only fields are such values fails to encode. Setting a key again replaces it.
-    influx_point_add_field_f64, f64, field_f64
-);
-field_fn!(
-    /// Set a signed integer field (written with suffix `i`).
-    influx_point_add_field_i64, i64, field_i64
-);
-field_fn!(
-    /// Set an unsigned integer field (written with suffix `u`).
-    influx_point_add_field_u64, u64, field_u64
-);
-field_fn!(
-    /// Set a boolean field (`true`/`false`).
-    influx_point_add_field_bool, bool, field_bool
-);
+/// Set a float field. NaN and ±Inf are accepted and not written (as the seed); a point
+/// whose only fields are such values fails to encode. Setting a key again replaces it.
+#[no_mangle]
+pub extern "C" fn influx_point_add_field_f64(
+    point: *mut influx_point,
+    key: *const c_char,
+    value: f64,
+) -> influx_result {
+    // SAFETY: caller contract for both pointers.
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_f64(k, value)))
+}
+
+/// Set a signed integer field (written with suffix `i`).
+#[no_mangle]
+pub extern "C" fn influx_point_add_field_i64(
+    point: *mut influx_point,
+    key: *const c_char,
+    value: i64,
+) -> influx_result {
+    // SAFETY: caller contract for both pointers.
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_i64(k, value)))
+}
+
+/// Set an unsigned integer field (written with suffix `u`).
+#[no_mangle]
+pub extern "C" fn influx_point_add_field_u64(
+    point: *mut influx_point,
+    key: *const c_char,
+    value: u64,
+) -> influx_result {
+    // SAFETY: caller contract for both pointers.
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_u64(k, value)))
+}
+
+/// Set a boolean field (`true`/`false`).
+#[no_mangle]
+pub extern "C" fn influx_point_add_field_bool(
+    point: *mut influx_point,
+    key: *const c_char,
+    value: bool,
+) -> influx_result {
+    // SAFETY: caller contract for both pointers.
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_bool(k, value)))
+}
 
 /// Set a string field (UTF-8, copied).
 #[no_mangle]
-pub extern "C" fn influx_point_add_field_str(point: *mut influx_point, key: *const c_char, value: *const c_char) -> influx_result {
+pub extern "C" fn influx_point_add_field_str(
+    point: *mut influx_point,
+    key: *const c_char,
+    value: *const c_char,
+) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for all three pointers.
-        let p = unsafe { point_mut(point) }?;
-        let k = unsafe { str_arg(key, "field key") }?;
+        let (p, k) = unsafe { field_args(point, key) }?;
         let v = unsafe { str_arg(value, "field value") }?;
         p.field_str(k, v)
     })
@@ -135,7 +169,11 @@ pub extern "C" fn influx_point_add_field_str(point: *mut influx_point, key: *con
 /// rescaled); the precision travels with the write. Error if the time is outside what
 /// InfluxDB accepts, or the precision is unknown.
 #[no_mangle]
-pub extern "C" fn influx_point_set_time(point: *mut influx_point, time: i64, precision: influx_precision) -> influx_result {
+pub extern "C" fn influx_point_set_time(
+    point: *mut influx_point,
+    time: i64,
+    precision: influx_precision,
+) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
         let p = unsafe { point_mut(point) }?;
@@ -147,7 +185,11 @@ pub extern "C" fn influx_point_set_time(point: *mut influx_point, time: i64, pre
 /// NUL-terminated string `*out`, length (without NUL) in `*len_out` (may be NULL).
 /// Free `*out` with influx_string_free(). On error `*out` is set to NULL.
 #[no_mangle]
-pub extern "C" fn influx_point_to_line_protocol(point: *const influx_point, out: *mut *mut c_char, len_out: *mut usize) -> influx_result {
+pub extern "C" fn influx_point_to_line_protocol(
+    point: *const influx_point,
+    out: *mut *mut c_char,
+    len_out: *mut usize,
+) -> influx_result {
     result_of(|| {
         if out.is_null() {
             return Err(Error::invalid_argument("out is NULL"));
@@ -155,7 +197,8 @@ pub extern "C" fn influx_point_to_line_protocol(point: *const influx_point, out:
         // SAFETY: out is non-NULL and writable (caller contract).
         unsafe { *out = std::ptr::null_mut() };
         // SAFETY: caller contract.
-        let p = unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
+        let p =
+            unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
         let mut buf = Vec::with_capacity(128);
         crate::line_protocol::encode_point(&p.inner, &[], &mut buf)?;
         buf.reserve_exact(1);

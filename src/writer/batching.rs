@@ -88,6 +88,8 @@ struct State {
     next_id: u64,
     closing: bool,
     close_deadline: Option<Instant>,
+    /// Lines reported failed because close's deadline passed (close then returns TimedOut).
+    undelivered_at_close: u64,
     stop: bool,
     stats: Stats,
 }
@@ -131,7 +133,12 @@ impl Shared {
         let id = st.next_id;
         st.next_id += 1;
         st.unsettled.insert(id);
-        st.ready.push_back(Batch { id, dest: ob.dest, data: ob.data, lines: ob.lines });
+        st.ready.push_back(Batch {
+            id,
+            dest: ob.dest,
+            data: ob.data,
+            lines: ob.lines,
+        });
     }
 
     fn seal_all(&self, st: &mut State) {
@@ -174,6 +181,7 @@ impl Batcher {
                 next_id: 1,
                 closing: false,
                 close_deadline: None,
+                undelivered_at_close: 0,
                 stop: false,
                 stats: Stats::default(),
             }),
@@ -189,7 +197,11 @@ impl Batcher {
             })
             .map_err(|e| Error::internal(format!("cannot start the background thread: {e}")))?;
         let thread_id = handle.thread().id();
-        Ok(Batcher { shared, thread: Mutex::new(Some(handle)), thread_id })
+        Ok(Batcher {
+            shared,
+            thread: Mutex::new(Some(handle)),
+            thread_id,
+        })
     }
 
     fn on_own_thread(&self) -> bool {
@@ -272,7 +284,12 @@ impl Batcher {
         st.stats.buffered_bytes += bytes as u64;
         if opts.write_type == WriteType::Asynchronous {
             // Asynchronous mode: each write is its own request.
-            let ob = OpenBatch { dest, data: body.to_vec(), lines, deadline: Instant::now() };
+            let ob = OpenBatch {
+                dest,
+                data: body.to_vec(),
+                lines,
+                deadline: Instant::now(),
+            };
             sh.seal(&mut st, ob);
             sh.work.notify_one();
             return Ok(());
@@ -328,10 +345,16 @@ impl Batcher {
                     if now >= d {
                         return Err(Error::new(
                             Code::TimedOut,
-                            format!("flush timed out with {} lines still buffered", st.stats.buffered_lines),
+                            format!(
+                                "flush timed out with {} lines still buffered",
+                                st.stats.buffered_lines
+                            ),
                         ));
                     }
-                    sh.settled.wait_timeout(st, d - now).unwrap_or_else(|e| e.into_inner()).0
+                    sh.settled
+                        .wait_timeout(st, d - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
                 }
             };
         }
@@ -344,7 +367,9 @@ impl Batcher {
     /// Deliver what is pending within max_close_wait, report the rest failed, stop the thread.
     pub(crate) fn close(&self) -> Result<()> {
         if self.on_own_thread() {
-            return Err(Error::invalid_argument("close cannot be called from a write callback"));
+            return Err(Error::invalid_argument(
+                "close cannot be called from a write callback",
+            ));
         }
         let sh = &*self.shared;
         let mut handle_slot = self.thread.lock().unwrap_or_else(|e| e.into_inner());
@@ -363,9 +388,12 @@ impl Batcher {
             if now >= deadline {
                 break;
             }
-            st = sh.settled.wait_timeout(st, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+            st = sh
+                .settled
+                .wait_timeout(st, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
-        let mut result = Ok(());
         if !st.unsettled.is_empty() {
             // Deadline: report every queued batch as failed, exactly once. The in-flight
             // batch (if any) is finished by the background thread, which stops retrying at
@@ -376,7 +404,6 @@ impl Batcher {
                 "not delivered within max_close_wait ({} ms)",
                 sh.opts.max_close_wait.as_millis()
             );
-            result = Err(Error::new(Code::TimedOut, format!("close: {} lines {msg}", st.stats.buffered_lines)));
             drop(st);
             let err = Error::new(Code::TimedOut, msg);
             for b in &left {
@@ -385,12 +412,25 @@ impl Batcher {
             st = lock(&sh.state);
             for b in &left {
                 st.stats.failed += b.lines as u64;
+                st.undelivered_at_close += b.lines as u64;
                 sh.settle(&mut st, b.id, b.lines, b.data.len() + 1);
             }
             while !st.unsettled.is_empty() {
                 st = sh.settled.wait(st).unwrap_or_else(|e| e.into_inner());
             }
         }
+        let result = if st.undelivered_at_close > 0 {
+            Err(Error::new(
+                Code::TimedOut,
+                format!(
+                    "close: {} lines not delivered within max_close_wait ({} ms); each was reported to the error callback",
+                    st.undelivered_at_close,
+                    sh.opts.max_close_wait.as_millis()
+                ),
+            ))
+        } else {
+            Ok(())
+        };
         st.stop = true;
         sh.work.notify_all();
         drop(st);
@@ -451,7 +491,12 @@ fn run(sh: &Shared) {
                 }
                 let next = st.open.iter().map(|o| o.deadline).min();
                 st = match next {
-                    Some(d) => sh.work.wait_timeout(st, d.saturating_duration_since(now)).unwrap_or_else(|e| e.into_inner()).0,
+                    Some(d) => {
+                        sh.work
+                            .wait_timeout(st, d.saturating_duration_since(now))
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0
+                    }
                     None => sh.work.wait(st).unwrap_or_else(|e| e.into_inner()),
                 };
             }
@@ -477,7 +522,11 @@ fn pause(sh: &Shared, d: Duration) -> bool {
             Some(cd) if cd < until => cd,
             _ => until,
         };
-        st = sh.work.wait_timeout(st, limit - now).unwrap_or_else(|e| e.into_inner()).0;
+        st = sh
+            .work
+            .wait_timeout(st, limit - now)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
     }
 }
 
@@ -497,7 +546,12 @@ fn finish(sh: &Shared, part: &Batch, attempts: u32, outcome: std::result::Result
     let mut st = lock(&sh.state);
     match outcome {
         Ok(()) => st.stats.written += part.lines as u64,
-        Err(_) => st.stats.failed += part.lines as u64,
+        Err(e) => {
+            st.stats.failed += part.lines as u64;
+            if e.code == Code::TimedOut {
+                st.undelivered_at_close += part.lines as u64;
+            }
+        }
     }
     st.stats.buffered_lines -= part.lines as u64;
     st.stats.buffered_bytes -= (part.data.len() + 1) as u64;
@@ -505,12 +559,15 @@ fn finish(sh: &Shared, part: &Batch, attempts: u32, outcome: std::result::Result
 }
 
 fn close_timeout_error(sh: &Shared, last: Option<&Error>) -> Error {
-    let mut e = last.cloned().unwrap_or_else(|| Error::new(Code::TimedOut, ""));
+    let mut e = last
+        .cloned()
+        .unwrap_or_else(|| Error::new(Code::TimedOut, ""));
     e.code = Code::TimedOut;
     e.message = format!(
         "not delivered within max_close_wait ({} ms){}",
         sh.opts.max_close_wait.as_millis(),
-        last.map(|l| format!("; last error: {}", l.message)).unwrap_or_default()
+        last.map(|l| format!("; last error: {}", l.message))
+            .unwrap_or_default()
     );
     e
 }
@@ -540,7 +597,12 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
     let mut attempts = 0u32;
     loop {
         attempts += 1;
-        let result = sh.client.transport.write(&part.dest.org, &part.dest.bucket, part.dest.precision, &part.data);
+        let result = sh.client.transport.write(
+            &part.dest.org,
+            &part.dest.bucket,
+            part.dest.precision,
+            &part.data,
+        );
         let err = match result {
             Ok(()) => return finish(sh, &part, attempts, Ok(())),
             Err(e) => e,
@@ -564,12 +626,22 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
             Decision::RetryAfter(delay) => {
                 if close_deadline_passed(sh, delay) {
                     // The retry would land after close's deadline: give up now, clearly.
-                    return finish(sh, &part, attempts, Err(&close_timeout_error(sh, Some(&err))));
+                    return finish(
+                        sh,
+                        &part,
+                        attempts,
+                        Err(&close_timeout_error(sh, Some(&err))),
+                    );
                 }
                 lock(&sh.state).stats.retries += 1;
                 sh.report(|l| l.on_retry(&info(&part, attempts), &err, attempts, delay));
                 if !pause(sh, delay) {
-                    return finish(sh, &part, attempts, Err(&close_timeout_error(sh, Some(&err))));
+                    return finish(
+                        sh,
+                        &part,
+                        attempts,
+                        Err(&close_timeout_error(sh, Some(&err))),
+                    );
                 }
             }
             Decision::GiveUp(reason) => {
@@ -583,7 +655,10 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
                         } else {
                             format!("max_retry_time={} ms", sh.opts.max_retry_time.as_millis())
                         };
-                        e.message = format!("giving up after {attempts} attempts ({why}): {}", err.message);
+                        e.message = format!(
+                            "giving up after {attempts} attempts ({why}): {}",
+                            err.message
+                        );
                         e
                     }
                 };
@@ -607,9 +682,19 @@ fn split_half(part: &Batch) -> (Batch, Batch) {
             }
         }
     }
-    let first = Batch { id: part.id, dest: part.dest.clone(), data: part.data[..cut].to_vec(), lines: half };
+    let first = Batch {
+        id: part.id,
+        dest: part.dest.clone(),
+        data: part.data[..cut].to_vec(),
+        lines: half,
+    };
     let rest = part.data.get(cut + 1..).unwrap_or_default().to_vec();
-    let second = Batch { id: part.id, dest: part.dest.clone(), data: rest, lines: part.lines - half };
+    let second = Batch {
+        id: part.id,
+        dest: part.dest.clone(),
+        data: rest,
+        lines: part.lines - half,
+    };
     (first, second)
 }
 
@@ -620,7 +705,11 @@ mod tests {
     fn batch(lines: &[&str]) -> Batch {
         Batch {
             id: 1,
-            dest: Destination { bucket: "b".into(), org: "o".into(), precision: Precision::Ns },
+            dest: Destination {
+                bucket: "b".into(),
+                org: "o".into(),
+                precision: Precision::Ns,
+            },
             data: lines.join("\n").into_bytes(),
             lines: lines.len(),
         }

@@ -40,7 +40,11 @@ impl Client {
         let mut write_defaults = Conf::new();
         write_defaults.merge_from(conf);
         Ok(Client {
-            shared: Arc::new(ClientShared { config, transport, write_defaults }),
+            shared: Arc::new(ClientShared {
+                config,
+                transport,
+                write_defaults,
+            }),
         })
     }
 
@@ -49,7 +53,11 @@ impl Client {
     }
 
     /// Create a write API. `overrides` holds write options; a client-scope key there is an error.
-    pub fn write_api(&self, overrides: Option<&Conf>, listener: Option<Arc<dyn Listener>>) -> Result<WriteApi> {
+    pub fn write_api(
+        &self,
+        overrides: Option<&Conf>,
+        listener: Option<Arc<dyn Listener>>,
+    ) -> Result<WriteApi> {
         let mut conf = self.shared.write_defaults.clone();
         if let Some(o) = overrides {
             if let Some(key) = o.keys_in_scope(Scope::Client).next() {
@@ -113,7 +121,11 @@ fn with_encode_buf<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
 }
 
 impl WriteApi {
-    fn new(shared: Arc<ClientShared>, opts: WriteOptions, listener: Option<Arc<dyn Listener>>) -> Result<WriteApi> {
+    fn new(
+        shared: Arc<ClientShared>,
+        opts: WriteOptions,
+        listener: Option<Arc<dyn Listener>>,
+    ) -> Result<WriteApi> {
         // Client default tags (config file [tags], INFLUXDB_V2_TAG_*) override the write API's,
         // as in the seed (WriteApi.__init__ adds the client's default_tags last).
         let mut tags = opts.default_tags.clone();
@@ -129,7 +141,11 @@ impl WriteApi {
                 Mode::Background(batching::Batcher::start(shared.clone(), opts, listener)?)
             }
         };
-        Ok(WriteApi { shared, default_tags: tags, mode })
+        Ok(WriteApi {
+            shared,
+            default_tags: tags,
+            mode,
+        })
     }
 
     /// The default tags applied to every point written through this API (sorted by key).
@@ -137,17 +153,34 @@ impl WriteApi {
         &self.default_tags
     }
 
-    fn destination(&self, bucket: &str, org: Option<&str>, precision: Precision) -> Result<Destination> {
+    fn destination(
+        &self,
+        bucket: &str,
+        org: Option<&str>,
+        precision: Precision,
+    ) -> Result<Destination> {
         if bucket.is_empty() {
             return Err(Error::invalid_argument("bucket must not be empty"));
         }
         let org = match org.filter(|o| !o.is_empty()) {
             Some(o) => o.to_string(),
-            None => self.shared.config.org.clone().filter(|o| !o.is_empty()).ok_or_else(|| {
-                Error::invalid_argument("org is NULL/empty and the client has no 'org' configured")
-            })?,
+            None => self
+                .shared
+                .config
+                .org
+                .clone()
+                .filter(|o| !o.is_empty())
+                .ok_or_else(|| {
+                    Error::invalid_argument(
+                        "org is NULL/empty and the client has no 'org' configured",
+                    )
+                })?,
         };
-        Ok(Destination { bucket: bucket.to_string(), org, precision })
+        Ok(Destination {
+            bucket: bucket.to_string(),
+            org,
+            precision,
+        })
     }
 
     /// Write one point. Synchronous: returns after the server answered.
@@ -174,7 +207,11 @@ impl WriteApi {
         }
         let mut groups = Vec::new();
         for precision in [Precision::Ns, Precision::Us, Precision::Ms, Precision::S] {
-            let members = points.iter().copied().enumerate().filter(|(_, p)| p.precision() == precision);
+            let members = points
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, p)| p.precision() == precision);
             let mut buf = Vec::new();
             let lines = self.encode_all(members, true, &mut buf)?;
             if lines > 0 {
@@ -212,7 +249,13 @@ impl WriteApi {
 
     /// Write raw line protocol (one or more `\n`-separated lines) with the given precision.
     /// Default tags are not applied to raw line protocol (as in the seed).
-    pub fn write_lp(&self, bucket: &str, org: Option<&str>, data: &[u8], precision: Precision) -> Result<()> {
+    pub fn write_lp(
+        &self,
+        bucket: &str,
+        org: Option<&str>,
+        data: &[u8],
+        precision: Precision,
+    ) -> Result<()> {
         let lines = line_protocol::count_lines(data)?;
         let dest = self.destination(bucket, org, precision)?;
         self.submit(dest, data, lines)
@@ -220,10 +263,11 @@ impl WriteApi {
 
     fn submit(&self, dest: Destination, body: &[u8], lines: usize) -> Result<()> {
         match &self.mode {
-            Mode::Synchronous => self
-                .shared
-                .transport
-                .write(&dest.org, &dest.bucket, dest.precision, body),
+            Mode::Synchronous => {
+                self.shared
+                    .transport
+                    .write(&dest.org, &dest.bucket, dest.precision, body)
+            }
             Mode::Background(b) => b.enqueue(dest, body, lines),
         }
     }

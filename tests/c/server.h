@@ -1,7 +1,9 @@
 /* Helpers for C tests against the real InfluxDB 2.x started by scripts/test.sh. */
 #ifndef INFLUX_TEST_SERVER_H
 #define INFLUX_TEST_SERVER_H
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

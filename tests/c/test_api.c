@@ -336,9 +336,13 @@ static void null_and_invalid_args(void) {
     CHECK(influx_client_new(NULL, err, sizeof err) == NULL);
     CHECK(strstr(err, "NULL") != NULL);
     c = influx_conf_new();
-    influx_conf_set(c, "url", "ftp://nope", NULL, 0);
-    CHECK(influx_client_new(c, err, sizeof err) == NULL); /* consumed even on failure */
+    CHECK_RC(influx_conf_set(c, "url", "ftp://nope", err, sizeof err), INFLUX_ERR_CONFIG);
     CHECK(strstr(err, "url") != NULL);
+    CHECK_RC(influx_conf_set(c, "auth_basic", "true", NULL, 0), INFLUX_OK);
+    CHECK_RC(influx_conf_set(c, "token", "secret-without-colon", NULL, 0), INFLUX_OK);
+    CHECK(influx_client_new(c, err, sizeof err) == NULL); /* consumed even on failure */
+    CHECK(strstr(err, "auth_basic") != NULL);
+    CHECK(strstr(err, "secret-without-colon") == NULL);
     influx_client_free(NULL);
 
     c = influx_conf_new();

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Run every test of the project against a real InfluxDB 2.x on loopback.
+# This is the README's test command and what CI runs (.ci/run calls exactly this).
+#
+#   scripts/test.sh
+#
+# Steps: build/cache influxd (scripts/influxdb.sh build), start one server for the whole
+# run, check the generated header and CONFIGURATION.md are current, cargo tests (unit,
+# faulty-server, real-server), C tests through the header with CMake/ctest, the same C tests
+# under AddressSanitizer + UBSan, then stop the server.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "${root}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME}/.cache/influxdb-client-c/target}"
+export PATH="${HOME}/.cargo/bin:${PATH}"
+jobs=$(nproc 2>/dev/null || echo 2)
+t0=$(date +%s)
+step() { printf '\n==> %s (+%ss)\n' "$*" "$(( $(date +%s) - t0 ))"; }
+
+step "InfluxDB 2.x server binary"
+scripts/influxdb.sh build
+
+step "generated files are current"
+scripts/gen-header.sh --verify
+cargo run --quiet --bin gen-config-doc > "${CARGO_TARGET_DIR}/CONFIGURATION.md.new"
+if ! diff -u CONFIGURATION.md "${CARGO_TARGET_DIR}/CONFIGURATION.md.new"; then
+    echo "CONFIGURATION.md is stale: run 'cargo run --bin gen-config-doc > CONFIGURATION.md'" >&2
+    exit 1
+fi
+echo "CONFIGURATION.md up to date"
+
+step "start InfluxDB 2.x"
+eval "$(scripts/influxdb.sh start)"
+trap 'scripts/influxdb.sh stop "${INFLUXDB_TEST_INSTANCE}" >/dev/null 2>&1 || true' EXIT
+echo "server ${INFLUXDB_TEST_VERSION} at ${INFLUXDB_V2_URL}"
+
+step "cargo test (unit, faulty server, real server)"
+cargo test --release --all-targets -- --test-threads="${jobs}"
+
+step "C tests (ctest)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "${jobs}"
+ctest --test-dir build --output-on-failure -j "${jobs}"
+
+step "C tests under AddressSanitizer + UBSan (ctest)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINFLUXDB_CLIENT_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "${jobs}"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --test-dir build-asan --output-on-failure -j "${jobs}"
+
+step "all tests passed"
