@@ -13,7 +13,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME}/.cache/influxdb-client-c/ta
 export PATH="${HOME}/.cargo/bin:${PATH}"
 
 echo "==> building the library and C examples (CMake + cargo)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target gateway basic_write
 
 echo "==> InfluxDB 2.x (built once, cached under ~/.cache/influxdb-client-c)"

@@ -38,12 +38,15 @@ step "cargo test (unit, faulty server, real server)"
 cargo test --release --all-targets -- --test-threads="${jobs}"
 
 step "C tests (ctest)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
 cmake --build build -j "${jobs}"
 ctest --test-dir build --output-on-failure -j "${jobs}"
 
+step "install: find_package and pkg-config consumers"
+scripts/check-install.sh build
+
 step "C tests under AddressSanitizer + UBSan (ctest)"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINFLUXDB_CLIENT_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DINFLUXDB_CLIENT_SANITIZE=ON -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
 cmake --build build-asan -j "${jobs}"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --test-dir build-asan --output-on-failure -j "${jobs}"
 

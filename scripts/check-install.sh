@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install into a temporary prefix and build a downstream project with find_package() and
+# with pkg-config, against the shared and the static library; run each program.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-${root}/build}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/influxdb-client-install.XXXXXX")
+trap 'rm -rf "${tmp}"' EXIT
+cmake --install "${build}" --prefix "${tmp}/prefix" >/dev/null
+test -L "${tmp}/prefix/lib/libinfluxdb_client.so.0"
+readelf -d "${tmp}/prefix/lib/libinfluxdb_client.so.0.1.0" | grep -q 'SONAME.*libinfluxdb_client.so.0'
+cmake -S "${root}/tests/cmake-consumer" -B "${tmp}/consumer" -DCMAKE_PREFIX_PATH="${tmp}/prefix" >/dev/null
+cmake --build "${tmp}/consumer" >/dev/null
+LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/consumer/consumer"
+"${tmp}/consumer/consumer_static"
+PKG_CONFIG_PATH="${tmp}/prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR= \
+    sh -c 'cc -Wall -Wextra -Werror "$1" $(pkg-config --cflags --libs influxdb_client) -o "$2"' _ \
+    "${root}/tests/cmake-consumer/main.c" "${tmp}/pc-consumer"
+LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/pc-consumer"
+echo "install check: find_package (shared, static) and pkg-config consumers work"
