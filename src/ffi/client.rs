@@ -305,7 +305,8 @@ pub extern "C" fn influx_write_api_stats(
 /// `timeout` already under way), report anything undelivered through the error callback
 /// (INFLUX_ERR_TIMED_OUT), stop the background thread, and free the handle — always, even
 /// when it returns an error. Returns INFLUX_ERR_TIMED_OUT if something was not delivered in
-/// time. NULL is a no-op (INFLUX_OK). No callback runs after it returns.
+/// time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from one of
+/// this API's own callbacks it does nothing and returns INFLUX_ERR_INVALID_ARG.
 #[no_mangle]
 pub extern "C" fn influx_write_api_close(api: *mut influx_write_api) -> influx_result {
     result_of(|| {
