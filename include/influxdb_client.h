@@ -427,6 +427,16 @@ influx_result influx_conf_load_env(struct influx_conf *conf, char *errstr, size_
 influx_result influx_conf_load_file(struct influx_conf *conf, const char *path, char *errstr, size_t errstr_size);
 
 /*
+ Read option `key` into `buf`: the value as stored (normalized: booleans `true`/`false`,
+ durations in ms), else the default, else "" (unset without default). Secrets (`token`,
+ `cert_key_password`) read as "***" when set. `*size` is the capacity of `buf` on input
+ and the length needed including the NUL on output; if `buf` is NULL or too small nothing
+ is written and INFLUX_ERR_INVALID_ARG is returned (call again with `*size` bytes).
+ Unknown key: INFLUX_ERR_CONFIG. `default_tags.<name>` reads a default tag.
+ */
+influx_result influx_conf_get(const struct influx_conf *conf, const char *key, char *buf, size_t *size);
+
+/*
  Set delivery-report callbacks on a write API's conf (any may be NULL). Used only by
  batching/asynchronous write APIs. Threads: success, retry and error callbacks run on the
  write API's background thread, except the error callback for a batch dropped under

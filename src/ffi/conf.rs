@@ -117,6 +117,42 @@ pub extern "C" fn influx_conf_load_file(
     })
 }
 
+/// Read option `key` into `buf`: the value as stored (normalized: booleans `true`/`false`,
+/// durations in ms), else the default, else "" (unset without default). Secrets (`token`,
+/// `cert_key_password`) read as "***" when set. `*size` is the capacity of `buf` on input
+/// and the length needed including the NUL on output; if `buf` is NULL or too small nothing
+/// is written and INFLUX_ERR_INVALID_ARG is returned (call again with `*size` bytes).
+/// Unknown key: INFLUX_ERR_CONFIG. `default_tags.<name>` reads a default tag.
+#[no_mangle]
+pub extern "C" fn influx_conf_get(conf: *const influx_conf, key: *const c_char, buf: *mut c_char, size: *mut usize) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract for the pointers.
+        let c = unsafe { conf.as_ref() }.ok_or_else(|| Error::invalid_argument("conf is NULL"))?;
+        let k = unsafe { str_arg(key, "key") }?;
+        // SAFETY: size is NULL or writable (caller contract).
+        let size = unsafe { size.as_mut() }.ok_or_else(|| Error::invalid_argument("size is NULL"))?;
+        let value = if k.starts_with("default_tags.") {
+            c.conf.get(k).unwrap_or("")
+        } else {
+            let spec = crate::config::spec(k)
+                .ok_or_else(|| Error::config(format!("{k}: unknown configuration key")))?;
+            match c.conf.get_or_default(k) {
+                Some(_) if matches!(spec.kind, crate::config::Kind::Secret) => "***",
+                Some(v) => v,
+                None => "",
+            }
+        };
+        let needed = value.len() + 1;
+        let capacity = std::mem::replace(size, needed);
+        if buf.is_null() || capacity < needed {
+            return Err(Error::invalid_argument(format!("buffer too small: {needed} bytes needed")));
+        }
+        // SAFETY: buf is valid for `capacity` >= needed bytes.
+        unsafe { write_errstr(buf, capacity, value) };
+        Ok(())
+    })
+}
+
 /// Batch information passed to callbacks. Pointers are valid only during the callback.
 #[repr(C)]
 pub struct influx_batch {
@@ -220,6 +256,31 @@ mod tests {
         // SAFETY: NUL-terminated by write_errstr.
         let msg = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
         assert!(msg.contains("no_such_key"), "{msg}");
+        influx_conf_free(conf);
+    }
+
+    fn get(conf: *const influx_conf, key: &std::ffi::CStr) -> (influx_result, String) {
+        let mut buf = [0 as c_char; 64];
+        let mut size = buf.len();
+        let rc = influx_conf_get(conf, key.as_ptr(), buf.as_mut_ptr(), &mut size);
+        // SAFETY: NUL-terminated on success; zeroed otherwise.
+        (rc, unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_string())
+    }
+
+    #[test]
+    fn conf_get_values_defaults_secrets_and_sizes() {
+        let conf = influx_conf_new();
+        assert_eq!(get(conf, c"batch_size"), (0, "1000".into()));
+        assert_eq!(get(conf, c"token"), (0, "".into()));
+        influx_conf_set(conf, c"token".as_ptr(), c"s3cret".as_ptr(), std::ptr::null_mut(), 0);
+        assert_eq!(get(conf, c"token"), (0, "***".into()));
+        influx_conf_set(conf, c"enable_gzip".as_ptr(), c"YES".as_ptr(), std::ptr::null_mut(), 0);
+        assert_eq!(get(conf, c"enable_gzip"), (0, "true".into()));
+        assert_eq!(get(conf, c"nope").0, super::super::INFLUX_ERR_CONFIG);
+        let mut size = 0usize;
+        let rc = influx_conf_get(conf, c"url".as_ptr(), std::ptr::null_mut(), &mut size);
+        assert_eq!(rc, super::super::INFLUX_ERR_INVALID_ARG);
+        assert_eq!(size, "http://localhost:8086".len() + 1);
         influx_conf_free(conf);
     }
 

@@ -1,6 +1,7 @@
 /* C API tests that need no server: the seed's line-protocol vectors through the header,
  * every NULL / invalid-argument path, invalid UTF-8, configuration errors. */
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -407,6 +408,81 @@ static void null_and_invalid_args(void) {
     CHECK_RC(influx_write_api_close(w), INFLUX_OK);
 }
 
+static void expect_conf(const influx_conf *c, const char *key, const char *want) {
+    char buf[128];
+    size_t size = sizeof buf;
+    CHECK_RC(influx_conf_get(c, key, buf, &size), INFLUX_OK);
+    CHECK_STR(buf, want);
+}
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The seed's three configuration sources: environment, ini/toml/json files. */
+static void conf_sources(void) {
+    influx_conf *c = influx_conf_new();
+    char err[256];
+    setenv("INFLUXDB_V2_URL", "http://env.example:8086", 1);
+    setenv("INFLUXDB_V2_ORG", "env-org", 1);
+    setenv("INFLUXDB_V2_TOKEN", "env-token", 1);
+    setenv("INFLUXDB_V2_TIMEOUT", "2500", 1);
+    setenv("INFLUXDB_V2_TAG_SITE", "plant-1", 1);
+    CHECK_RC(influx_conf_load_env(c, err, sizeof err), INFLUX_OK);
+    expect_conf(c, "url", "http://env.example:8086");
+    expect_conf(c, "org", "env-org");
+    expect_conf(c, "token", "***");
+    expect_conf(c, "timeout", "2500");
+    expect_conf(c, "default_tags.site", "plant-1");
+    expect_conf(c, "batch_size", "1000"); /* default */
+    setenv("INFLUXDB_V2_TIMEOUT", "soon", 1);
+    CHECK_RC(influx_conf_load_env(c, err, sizeof err), INFLUX_ERR_CONFIG);
+    CHECK(strstr(err, "INFLUXDB_V2_TIMEOUT") != NULL);
+    expect_conf(c, "timeout", "2500"); /* a failed load changes nothing */
+    unsetenv("INFLUXDB_V2_URL");
+    unsetenv("INFLUXDB_V2_ORG");
+    unsetenv("INFLUXDB_V2_TOKEN");
+    unsetenv("INFLUXDB_V2_TIMEOUT");
+    unsetenv("INFLUXDB_V2_TAG_SITE");
+    influx_conf_free(c);
+
+    char dir[] = "/tmp/influx-conf-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char ini[128], toml[128], json[128];
+    snprintf(ini, sizeof ini, "%s/config.ini", dir);
+    snprintf(toml, sizeof toml, "%s/config.toml", dir);
+    snprintf(json, sizeof json, "%s/config.json", dir);
+    write_file(ini, "[influx2]\nurl=http://ini.example:8086\norg=ini-org\ntoken=ini-token\ntimeout=6000\n"
+                    "verify_ssl=False\n\n[tags]\nid = 132-987-655\ncustomer = California Miner\n");
+    write_file(toml, "[influx2]\n    url = \"http://toml.example:8086\"\n    org = \"toml-org\"\n"
+                     "    timeout = 6000\n    enable_gzip = true\n\n[tags]\n    id = \"132-987-655\"\n");
+    write_file(json, "{\"url\": \"http://json.example:8086\", \"org\": \"json-org\", \"timeout\": 6000,"
+                     " \"tags\": {\"id\": \"132-987-655\"}}");
+    c = influx_conf_new();
+    CHECK_RC(influx_conf_load_file(c, ini, err, sizeof err), INFLUX_OK);
+    expect_conf(c, "url", "http://ini.example:8086");
+    expect_conf(c, "org", "ini-org");
+    expect_conf(c, "timeout", "6000");
+    expect_conf(c, "verify_ssl", "false");
+    expect_conf(c, "default_tags.customer", "California Miner");
+    CHECK_RC(influx_conf_load_file(c, toml, err, sizeof err), INFLUX_OK);
+    expect_conf(c, "url", "http://toml.example:8086");
+    expect_conf(c, "enable_gzip", "true");
+    expect_conf(c, "default_tags.id", "132-987-655");
+    CHECK_RC(influx_conf_load_file(c, json, err, sizeof err), INFLUX_OK);
+    expect_conf(c, "url", "http://json.example:8086");
+    expect_conf(c, "org", "json-org");
+    influx_conf_free(c);
+    remove(ini);
+    remove(toml);
+    remove(json);
+    remove(dir);
+}
+
 static void strerror_and_version(void) {
     CHECK_STR(influx_strerror(INFLUX_OK), "success");
     CHECK_STR(influx_strerror(INFLUX_ERR_HTTP), "HTTP error from server");
@@ -426,5 +502,6 @@ int main(void) {
     point_semantics();
     null_and_invalid_args();
     strerror_and_version();
+    conf_sources();
     return check_summary("test_api");
 }
