@@ -608,10 +608,13 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
             Err(e) => e,
         };
         if err.http_status == 413 && part.lines > 1 {
-            let (a, b) = split_half(&part);
-            parts.push(b);
-            parts.push(a);
-            return;
+            // No line boundary found (an unterminated quote runs to the end): the part cannot
+            // be split; it is reported failed below like a single line.
+            if let Some((a, b)) = split_half(&part) {
+                parts.push(b);
+                parts.push(a);
+                return;
+            }
         }
         let decision = retry::decide(
             &sh.policy,
@@ -668,34 +671,83 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
     }
 }
 
-/// Split a multi-line part at the line boundary nearest its middle line.
-fn split_half(part: &Batch) -> (Batch, Batch) {
+/// Split a multi-line part between its data lines, `lines / 2` of them in the first half.
+/// Lines are delimited as the server delimits them (and as `line_protocol::count_lines`
+/// counted them): a `\n` inside a quoted string field value does not end a line, so a split
+/// never cuts a line in two.
+fn split_half(part: &Batch) -> Option<(Batch, Batch)> {
     let half = part.lines / 2;
-    let mut seen = 0;
-    let mut cut = part.data.len();
-    for (i, &c) in part.data.iter().enumerate() {
-        if c == b'\n' {
-            seen += 1;
-            if seen == half {
-                cut = i;
-                break;
-            }
-        }
-    }
+    let cut = line_boundary(&part.data, half)?;
     let first = Batch {
         id: part.id,
         dest: part.dest.clone(),
         data: part.data[..cut].to_vec(),
         lines: half,
     };
-    let rest = part.data.get(cut + 1..).unwrap_or_default().to_vec();
     let second = Batch {
         id: part.id,
         dest: part.dest.clone(),
-        data: rest,
+        data: part.data[cut + 1..].to_vec(),
         lines: part.lines - half,
     };
-    (first, second)
+    Some((first, second))
+}
+
+/// Index of the line-ending `\n` just before data line `n` (0-based) starts; blank and
+/// comment lines are not data lines. The scan follows the server's `scanLine` rules, the same
+/// state machine as `line_protocol::count_lines`.
+fn line_boundary(data: &[u8], n: usize) -> Option<usize> {
+    let mut count = 0usize;
+    let mut last_end = None;
+    let (mut line_start, mut fields, mut quoted, mut equals) = (true, false, false, false);
+    let mut i = 0usize;
+    while let Some(&b) = data.get(i) {
+        if line_start {
+            match b {
+                b' ' | b'\t' | b'\r' | 0 => {
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    last_end = Some(i);
+                    i += 1;
+                    continue;
+                }
+                b'#' => line_start = false,
+                _ => {
+                    if count == n {
+                        return last_end;
+                    }
+                    count += 1;
+                    line_start = false;
+                }
+            }
+        }
+        if b == b'\\' && i + 2 < data.len() {
+            i += 2;
+            continue;
+        }
+        if b == b' ' {
+            fields = true;
+        }
+        if fields {
+            if !quoted && b == b'=' {
+                equals = true;
+                i += 1;
+                continue;
+            } else if b == b'"' && equals {
+                quoted = !quoted;
+            }
+        }
+        if b == b'\n' && !quoted {
+            line_start = true;
+            fields = false;
+            equals = false;
+            last_end = Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -721,7 +773,7 @@ mod tests {
             let owned: Vec<String> = (0..n).map(|i| format!("m v={i}i")).collect();
             let refs: Vec<&str> = owned.iter().map(|s| s.as_str()).collect();
             let b = batch(&refs);
-            let (x, y) = split_half(&b);
+            let (x, y) = split_half(&b).unwrap();
             assert_eq!(x.lines + y.lines, n);
             assert_eq!(x.lines, n / 2);
             let mut joined = x.data.clone();
@@ -731,5 +783,28 @@ mod tests {
             assert_eq!(String::from_utf8(x.data).unwrap().lines().count(), x.lines);
             assert_eq!(String::from_utf8(y.data).unwrap().lines().count(), y.lines);
         }
+    }
+
+    #[test]
+    fn split_half_never_cuts_a_quoted_newline_and_skips_comments() {
+        let lines = [
+            "m s=\"a\nb\" 1",
+            "# comment\nm s=\"c\nd\" 2",
+            "m s=\"e\" 3",
+            "m v=1i 4",
+        ];
+        let mut b = batch(&lines);
+        b.lines = 4; // the comment is not a data line
+        let (x, y) = split_half(&b).unwrap();
+        assert_eq!(x.data, b"m s=\"a\nb\" 1\n# comment\nm s=\"c\nd\" 2");
+        assert_eq!(y.data, b"m s=\"e\" 3\nm v=1i 4");
+        assert_eq!((x.lines, y.lines), (2, 2));
+        let (x1, x2) = split_half(&x).unwrap();
+        assert_eq!(x1.data, b"m s=\"a\nb\" 1\n# comment");
+        assert_eq!(x2.data, b"m s=\"c\nd\" 2");
+        // An unterminated quote leaves no boundary: no split.
+        let mut u = batch(&["m s=\"open 1", "m v=1i 2"]);
+        u.lines = 2;
+        assert!(split_half(&u).is_none());
     }
 }

@@ -51,6 +51,8 @@ pub struct Request {
     pub complete: bool,
     /// The status of the answer, once it was written to the socket without error.
     pub status: Option<u16>,
+    /// The scripted action is over (answered, cut off or closed).
+    pub finished: bool,
 }
 
 impl Request {
@@ -62,7 +64,10 @@ impl Request {
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn body_text(&self) -> String {
@@ -79,7 +84,11 @@ impl Request {
 #[derive(Clone, Debug)]
 pub enum Action {
     /// Read the body and answer.
-    Respond { status: u16, headers: Vec<(String, String)>, body: String },
+    Respond {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
     /// Read about half of the body, then drop the connection without answering.
     ResetMidBody,
     /// Wait (the body is read first), then do the inner action.
@@ -91,7 +100,11 @@ pub enum Action {
 impl Action {
     /// An answer with an empty body.
     pub fn status(status: u16) -> Action {
-        Action::Respond { status, headers: Vec::new(), body: String::new() }
+        Action::Respond {
+            status,
+            headers: Vec::new(),
+            body: String::new(),
+        }
     }
 
     /// An InfluxDB-style JSON error answer `{"code": .., "message": ..}`.
@@ -99,7 +112,10 @@ impl Action {
         let body = serde_json::json!({ "code": code, "message": message }).to_string();
         Action::Respond {
             status,
-            headers: vec![("Content-Type".into(), "application/json; charset=utf-8".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
             body,
         }
     }
@@ -107,9 +123,17 @@ impl Action {
     /// Add a response header (only meaningful for `Respond`, also inside `Delay`).
     pub fn with_header(self, name: &str, value: &str) -> Action {
         match self {
-            Action::Respond { status, mut headers, body } => {
+            Action::Respond {
+                status,
+                mut headers,
+                body,
+            } => {
                 headers.push((name.to_string(), value.to_string()));
-                Action::Respond { status, headers, body }
+                Action::Respond {
+                    status,
+                    headers,
+                    body,
+                }
             }
             Action::Delay(d, inner) => Action::Delay(d, Box::new(inner.with_header(name, value))),
             other => other,
@@ -148,7 +172,9 @@ pub fn unused_port() -> u16 {
 }
 
 impl FaultyServer {
-    pub fn start(script: impl Fn(usize, &Request) -> Action + Send + Sync + 'static) -> FaultyServer {
+    pub fn start(
+        script: impl Fn(usize, &Request) -> Action + Send + Sync + 'static,
+    ) -> FaultyServer {
         FaultyServer::start_on(0, script)
     }
 
@@ -173,7 +199,11 @@ impl FaultyServer {
             .name(format!("faulty-accept-{port}"))
             .spawn(move || accept_loop(&i2, listener))
             .expect("spawn the accept thread");
-        FaultyServer { inner, port, acceptor: Some(acceptor) }
+        FaultyServer {
+            inner,
+            port,
+            acceptor: Some(acceptor),
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -214,9 +244,11 @@ impl FaultyServer {
         }
     }
 
-    /// Wait until at least `n` requests arrived.
+    /// Wait until at least `n` requests were received and dealt with.
     pub fn wait_for_requests(&self, n: usize, timeout: Duration) -> bool {
-        self.wait_until(timeout, |log| log.len() >= n)
+        self.wait_until(timeout, |log| {
+            log.iter().filter(|r| r.finished).count() >= n
+        })
     }
 }
 
@@ -251,7 +283,9 @@ fn accept_loop(inner: &Arc<Inner>, listener: TcpListener) {
                 workers.retain(|w| !w.is_finished());
                 workers.push(h);
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(2))
+            }
             Err(_) => std::thread::sleep(Duration::from_millis(10)),
         }
     }
@@ -265,7 +299,7 @@ struct Conn<'a> {
     stop: &'a AtomicBool,
 }
 
-enum Read2 {
+enum Filled {
     /// The peer closed the connection (or the server stops).
     Eof,
     Data,
@@ -273,7 +307,7 @@ enum Read2 {
 
 impl Conn<'_> {
     /// Read more bytes into the buffer. `limit` bounds the wait once a request started.
-    fn fill(&mut self, limit: Option<Instant>) -> io::Result<Read2> {
+    fn fill(&mut self, limit: Option<Instant>) -> io::Result<Filled> {
         if self.pos > 0 && self.pos == self.buf.len() {
             self.buf.clear();
             self.pos = 0;
@@ -281,15 +315,22 @@ impl Conn<'_> {
         let mut chunk = [0u8; 16 * 1024];
         loop {
             if self.stop.load(Ordering::SeqCst) || limit.is_some_and(|l| Instant::now() >= l) {
-                return Ok(Read2::Eof);
+                return Ok(Filled::Eof);
             }
             match self.stream.read(&mut chunk) {
-                Ok(0) => return Ok(Read2::Eof),
+                Ok(0) => return Ok(Filled::Eof),
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);
-                    return Ok(Read2::Data);
+                    return Ok(Filled::Data);
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
@@ -302,7 +343,10 @@ impl Conn<'_> {
         loop {
             let avail = &self.buf[self.pos..];
             // Skip stray CRLFs between requests (allowed by RFC 9112).
-            let lead = avail.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+            let lead = avail
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
             self.pos += lead;
             let avail = &self.buf[self.pos..];
             if !avail.is_empty() && started.is_none() {
@@ -314,12 +358,15 @@ impl Conn<'_> {
                 return Ok(Some((started.unwrap_or_else(Instant::now), head)));
             }
             if avail.len() > MAX_HEAD {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, "request head too large"));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "request head too large",
+                ));
             }
             let limit = started.map(|s| s + REQUEST_LIMIT);
             match self.fill(limit)? {
-                Read2::Eof => return Ok(None),
-                Read2::Data => {}
+                Filled::Eof => return Ok(None),
+                Filled::Data => {}
             }
         }
     }
@@ -329,8 +376,8 @@ impl Conn<'_> {
         let limit = Some(Instant::now() + REQUEST_LIMIT);
         while self.buf.len() - self.pos < n {
             match self.fill(limit)? {
-                Read2::Eof => break,
-                Read2::Data => {}
+                Filled::Eof => break,
+                Filled::Data => {}
             }
         }
         let take = n.min(self.buf.len() - self.pos);
@@ -347,10 +394,17 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn serve(inner: &Inner, stream: TcpStream, conn: usize) {
     let _ = stream.set_read_timeout(Some(POLL));
     let _ = stream.set_nodelay(true);
-    let mut c = Conn { stream, buf: Vec::new(), pos: 0, stop: &inner.stop };
+    let mut c = Conn {
+        stream,
+        buf: Vec::new(),
+        pos: 0,
+        stop: &inner.stop,
+    };
     while let Ok(Some((at, head))) = c.read_head() {
         let Some(mut req) = parse_head(&head, at, conn) else {
-            let _ = c.stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let _ = c.stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
             return;
         };
         let index = {
@@ -361,9 +415,21 @@ fn serve(inner: &Inner, stream: TcpStream, conn: usize) {
             req.index
         };
         let action = (inner.script)(index, &req);
-        let keep_alive = !req.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        if !run_action(inner, &mut c, &mut req, action, false) || !keep_alive {
+        let keep_alive = !req
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let go_on = run_action(inner, &mut c, &mut req, action, false) && keep_alive;
+        if !go_on {
             let _ = c.stream.shutdown(Shutdown::Both);
+        }
+        {
+            let mut log = lock(&inner.log);
+            if let Some(r) = log.get_mut(index) {
+                r.finished = true;
+            }
+            inner.changed.notify_all();
+        }
+        if !go_on {
             return;
         }
     }
@@ -371,7 +437,13 @@ fn serve(inner: &Inner, stream: TcpStream, conn: usize) {
 
 /// Perform `action` for `req` (whose body was already read if `body_read`); false when the
 /// connection must end.
-fn run_action(inner: &Inner, c: &mut Conn<'_>, req: &mut Request, action: Action, body_read: bool) -> bool {
+fn run_action(
+    inner: &Inner,
+    c: &mut Conn<'_>,
+    req: &mut Request,
+    action: Action,
+    body_read: bool,
+) -> bool {
     match action {
         Action::ResetMidBody => {
             if !body_read {
@@ -399,7 +471,11 @@ fn run_action(inner: &Inner, c: &mut Conn<'_>, req: &mut Request, action: Action
             }
             run_action(inner, c, req, *then, true)
         }
-        Action::Respond { status, headers, body } => {
+        Action::Respond {
+            status,
+            headers,
+            body,
+        } => {
             if !body_read && !read_full_body(inner, c, req) {
                 return false;
             }
@@ -419,7 +495,9 @@ fn read_full_body(inner: &Inner, c: &mut Conn<'_>, req: &mut Request) -> bool {
 }
 
 fn record_body(inner: &Inner, req: &mut Request, raw: Vec<u8>, complete: bool) {
-    let gz = req.header("content-encoding").is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+    let gz = req
+        .header("content-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
     let body = if gz && complete {
         let mut out = Vec::new();
         match flate2::read::GzDecoder::new(raw.as_slice()).read_to_end(&mut out) {
@@ -441,22 +519,44 @@ fn record_body(inner: &Inner, req: &mut Request, raw: Vec<u8>, complete: bool) {
     inner.changed.notify_all();
 }
 
-fn respond(inner: &Inner, c: &mut Conn<'_>, req: &Request, status: u16, headers: &[(String, String)], body: &str) -> bool {
-    let mut out = format!("HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n", reason(status), body.len());
+fn respond(
+    inner: &Inner,
+    c: &mut Conn<'_>,
+    req: &Request,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+) -> bool {
+    let mut out = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n",
+        reason(status),
+        body.len()
+    );
     for (k, v) in headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
     out.push_str("\r\n");
     out.push_str(body);
-    let ok = c.stream.write_all(out.as_bytes()).and_then(|_| c.stream.flush()).is_ok();
-    if ok {
-        let mut log = lock(&inner.log);
-        if let Some(r) = log.get_mut(req.index) {
-            r.status = Some(status);
-        }
-        inner.changed.notify_all();
+    // Record the status before the client can see the answer (and undo it if the write
+    // fails), so a test that reacts to the client's report always finds it in the log.
+    set_status(inner, req.index, Some(status));
+    let ok = c
+        .stream
+        .write_all(out.as_bytes())
+        .and_then(|_| c.stream.flush())
+        .is_ok();
+    if !ok {
+        set_status(inner, req.index, None);
     }
     ok
+}
+
+fn set_status(inner: &Inner, index: usize, status: Option<u16>) {
+    let mut log = lock(&inner.log);
+    if let Some(r) = log.get_mut(index) {
+        r.status = status;
+    }
+    inner.changed.notify_all();
 }
 
 fn reason(status: u16) -> &'static str {
@@ -515,6 +615,7 @@ fn parse_head(head: &[u8], at: Instant, conn: usize) -> Option<Request> {
         body: Vec::new(),
         complete: content_length == 0,
         status: None,
+        finished: false,
     })
 }
 
@@ -526,7 +627,8 @@ fn percent_decode(s: &str) -> String {
         match b[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
                     Ok(v) => {
                         out.push(v);
                         i += 2;
