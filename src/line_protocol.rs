@@ -34,6 +34,126 @@ pub(crate) fn put_bytes(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
+/// Where encoded bytes go: the caller's `Vec`, or a stack buffer for a typical short line
+/// (keeps the write position in a register instead of updating the `Vec` at every piece).
+trait Sink {
+    fn put(&mut self, s: &[u8]);
+    fn byte(&mut self, b: u8);
+    fn len(&self) -> usize;
+}
+
+impl Sink for Vec<u8> {
+    #[inline(always)]
+    fn put(&mut self, s: &[u8]) {
+        put_bytes(self, s)
+    }
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        self.push(b)
+    }
+    #[inline(always)]
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+}
+
+/// Lines up to this many bytes are built on the stack first.
+const STACK_LINE: usize = 384;
+
+struct StackLine {
+    /// 16 bytes of slack so that short pieces are written as fixed-size chunks
+    b: [u8; STACK_LINE + 16],
+    /// bytes written, <= STACK_LINE
+    n: usize,
+    /// the line did not fit: the content is invalid, encode into the Vec instead
+    full: bool,
+}
+
+impl StackLine {
+    #[inline(always)]
+    fn new() -> StackLine {
+        StackLine {
+            b: [0; STACK_LINE + 16],
+            n: 0,
+            full: false,
+        }
+    }
+
+    #[inline(always)]
+    fn w8(&mut self, at: usize, a: &[u8; 8]) {
+        if let Some(d) = self.b.get_mut(at..).and_then(|t| t.first_chunk_mut::<8>()) {
+            *d = *a;
+        }
+    }
+
+    #[inline(always)]
+    fn w4(&mut self, at: usize, a: &[u8; 4]) {
+        if let Some(d) = self.b.get_mut(at..).and_then(|t| t.first_chunk_mut::<4>()) {
+            *d = *a;
+        }
+    }
+
+    #[inline(always)]
+    fn advance(&mut self, len: usize) {
+        self.n += len;
+        if self.n > STACK_LINE {
+            self.full = true;
+            self.n = STACK_LINE;
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        self.b.get(..self.n).unwrap_or_default()
+    }
+}
+
+impl Sink for StackLine {
+    #[inline(always)]
+    fn put(&mut self, s: &[u8]) {
+        let n = self.n;
+        let len = s.len();
+        if len <= 16 {
+            // every write lands in [n, n + 16), inside `b` because n <= STACK_LINE
+            if len >= 8 {
+                if let (Some(a), Some(z)) = (s.first_chunk::<8>(), s.last_chunk::<8>()) {
+                    self.w8(n, a);
+                    self.w8(n + len - 8, z);
+                }
+            } else if len >= 4 {
+                if let (Some(a), Some(z)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+                    self.w4(n, a);
+                    self.w4(n + len - 4, z);
+                }
+            } else {
+                for (i, &c) in s.iter().enumerate() {
+                    if let Some(d) = self.b.get_mut(n + i) {
+                        *d = c;
+                    }
+                }
+            }
+            self.advance(len);
+        } else if let Some(d) = self.b.get_mut(n..n + len) {
+            d.copy_from_slice(s);
+            self.advance(len);
+        } else {
+            self.full = true;
+        }
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, c: u8) {
+        if let Some(d) = self.b.get_mut(self.n) {
+            *d = c;
+        }
+        self.advance(1);
+    }
+
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.n
+    }
+}
+
 /// Escape table: 0 = copy the byte, else write `\` and this byte.
 const fn escape_table(with_eq: bool) -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -51,79 +171,63 @@ const fn escape_table(with_eq: bool) -> [u8; 256] {
 static MEASUREMENT_ESCAPES: [u8; 256] = escape_table(false);
 static KEY_ESCAPES: [u8; 256] = escape_table(true);
 
-#[inline]
-fn escape_with(s: &[u8], table: &[u8; 256], out: &mut Vec<u8>) {
-    if point::is_plain(s) {
-        put_bytes(out, s);
-        return;
-    }
-    escape_slow(s, table, out)
-}
-
 #[inline(never)]
-fn escape_slow(s: &[u8], table: &[u8; 256], out: &mut Vec<u8>) {
+fn escape_slow<W: Sink>(s: &[u8], table: &[u8; 256], w: &mut W) {
     let mut last = 0;
     for (i, &b) in s.iter().enumerate() {
         let e = table[b as usize];
         if e != 0 {
-            out.extend_from_slice(s.get(last..i).unwrap_or_default());
-            out.push(b'\\');
-            out.push(e);
+            w.put(s.get(last..i).unwrap_or_default());
+            w.byte(b'\\');
+            w.byte(e);
             last = i + 1;
         }
     }
-    out.extend_from_slice(s.get(last..).unwrap_or_default());
-}
-
-#[inline]
-fn escape_measurement_bytes(s: &[u8], out: &mut Vec<u8>) {
-    escape_with(s, &MEASUREMENT_ESCAPES, out)
-}
-
-#[inline]
-fn escape_key_bytes(s: &[u8], out: &mut Vec<u8>) {
-    escape_with(s, &KEY_ESCAPES, out)
-}
-
-#[inline]
-fn escape_string_bytes(s: &[u8], out: &mut Vec<u8>) {
-    if !point::string_needs_escape(s) {
-        put_bytes(out, s);
-        return;
-    }
-    escape_string_slow(s, out)
+    w.put(s.get(last..).unwrap_or_default());
 }
 
 #[inline(never)]
-fn escape_string_slow(s: &[u8], out: &mut Vec<u8>) {
+fn escape_string_slow<W: Sink>(s: &[u8], w: &mut W) {
     let mut last = 0;
     for (i, &b) in s.iter().enumerate() {
         if b == b'"' || b == b'\\' {
-            out.extend_from_slice(s.get(last..i).unwrap_or_default());
-            out.push(b'\\');
-            out.push(b);
+            w.put(s.get(last..i).unwrap_or_default());
+            w.byte(b'\\');
+            w.byte(b);
             last = i + 1;
         }
     }
-    out.extend_from_slice(s.get(last..).unwrap_or_default());
+    w.put(s.get(last..).unwrap_or_default());
 }
 
 /// Measurement escaping: `,` space LF TAB CR become `\,` `\ ` `\n` `\t` `\r`; `=` and `\`
 /// are kept as they are.
 pub fn escape_measurement(s: &str, out: &mut Vec<u8>) {
-    escape_measurement_bytes(s.as_bytes(), out)
+    if point::is_plain(s.as_bytes()) {
+        put_bytes(out, s.as_bytes());
+    } else {
+        escape_slow(s.as_bytes(), &MEASUREMENT_ESCAPES, out)
+    }
 }
 
 /// Tag key, tag value and field key escaping: as [`escape_measurement`] plus `=` → `\=`.
 /// Backslash is kept as it is.
 pub fn escape_key(s: &str, out: &mut Vec<u8>) {
-    escape_key_bytes(s.as_bytes(), out)
+    if point::is_plain(s.as_bytes()) {
+        put_bytes(out, s.as_bytes());
+    } else {
+        escape_slow(s.as_bytes(), &KEY_ESCAPES, out)
+    }
 }
 
 /// String field escaping (without the surrounding quotes): only `"` → `\"` and `\` → `\\`;
 /// LF and TAB stay raw.
 pub fn escape_string_field(s: &str, out: &mut Vec<u8>) {
-    escape_string_bytes(s.as_bytes(), out)
+    if point::string_needs_escape(s.as_bytes()) {
+        escape_string_slow(s.as_bytes(), out)
+    } else {
+        put_bytes(out, s.as_bytes());
+    }
 }
 
 /// Signed integer in decimal (no suffix).
@@ -160,26 +264,35 @@ pub fn write_f64(v: f64, out: &mut Vec<u8>) {
         out.extend_from_slice(s);
         return;
     }
+    write_finite_f64(v, out)
+}
+
+#[inline(always)]
+fn write_finite_f64<W: Sink>(v: f64, w: &mut W) {
     let mut buf = ryu::Buffer::new();
     let s = buf.format_finite(v).as_bytes();
     let (neg, body) = match s.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, s),
     };
-    if !body.contains(&b'e') && !body.starts_with(b"0.0000") {
-        // fixed notation, identical to Python's ("123.0", "0.001", "1e15" as "1000000000000000.0")
+    let a = v.abs();
+    if (1e-4..1e16).contains(&a) || a == 0.0 {
+        // Python's fixed range (shortest repr is monotone, so comparing the double itself
+        // with the doubles nearest 1e-4 and 1e16 decides it), where ryu's text is identical:
+        // "123.0", "0.001", "1000000000000000.0"
         if neg {
-            out.push(b'-');
+            w.byte(b'-');
         }
-        put_bytes(out, body.strip_suffix(b".0").unwrap_or(body));
+        w.put(body.strip_suffix(b".0").unwrap_or(body));
         return;
     }
-    write_f64_exponent(neg, body, out);
+    write_f64_exponent(neg, body, w);
 }
 
 /// Rewrite ryu's output (`d.ddde-7`, `de16`, `0.0000ddd`) in Python's exponent form.
 #[cold]
-fn write_f64_exponent(neg: bool, body: &[u8], out: &mut Vec<u8>) {
+#[inline(never)]
+fn write_f64_exponent<W: Sink>(neg: bool, body: &[u8], w: &mut W) {
     let (mantissa, exp_text) = match body.iter().position(|&b| b == b'e') {
         Some(p) => (
             body.get(..p).unwrap_or_default(),
@@ -226,26 +339,26 @@ fn write_f64_exponent(neg: bool, body: &[u8], out: &mut Vec<u8>) {
         n -= 1;
     }
     if neg {
-        out.push(b'-');
+        w.byte(b'-');
     }
     let Some((first, rest)) = digits.get(..n).and_then(|d| d.split_first()) else {
-        out.push(b'0');
+        w.byte(b'0');
         return;
     };
     let decpt = int_len + exp - leading_zeros;
-    out.push(*first);
+    w.byte(*first);
     if !rest.is_empty() {
-        out.push(b'.');
-        out.extend_from_slice(rest);
+        w.byte(b'.');
+        w.put(rest);
     }
     let e = decpt - 1;
-    out.push(b'e');
-    out.push(if e < 0 { b'-' } else { b'+' });
+    w.byte(b'e');
+    w.byte(if e < 0 { b'-' } else { b'+' });
     let abs = e.unsigned_abs();
     if abs < 10 {
-        out.push(b'0');
+        w.byte(b'0');
     }
-    out.extend_from_slice(itoa::Buffer::new().format(abs).as_bytes());
+    w.put(itoa::Buffer::new().format(abs).as_bytes());
 }
 
 /// Append one line (no trailing `\n`) for `point` to `out`.
@@ -267,7 +380,22 @@ pub fn encode_point(
     default_tags: &[(String, String)],
     out: &mut Vec<u8>,
 ) -> Result<()> {
+    // numbers take at most 24 bytes, the time 20; escaping may exceed this (then the
+    // stack line reports `full` and the line is encoded again into `out`)
+    let mut estimate = point.text_len() + 28 * point.field_count() + 40;
+    for (k, v) in default_tags {
+        estimate += k.len() + v.len() + 2;
+    }
+    if estimate <= STACK_LINE {
+        let mut line = StackLine::new();
+        encode_inner(point, default_tags, &mut line, 0)?;
+        if !line.full {
+            out.extend_from_slice(line.as_slice());
+            return Ok(());
+        }
+    }
     let start = out.len();
+    out.reserve(estimate);
     let r = encode_inner(point, default_tags, out, start);
     if r.is_err() {
         out.truncate(start);
@@ -275,30 +403,29 @@ pub fn encode_point(
     r
 }
 
-fn encode_inner(
+fn encode_inner<W: Sink>(
     point: &Point,
     default_tags: &[(String, String)],
-    out: &mut Vec<u8>,
+    w: &mut W,
     start: usize,
 ) -> Result<()> {
-    out.reserve(point.text_len() + 24 * point.field_count() + 24);
     match point.measurement_raw() {
-        (m, true) => escape_measurement_bytes(m, out),
-        (m, false) => put_bytes(out, m),
+        (m, true) => escape_slow(m, &MEASUREMENT_ESCAPES, w),
+        (m, false) => w.put(m),
     }
 
     if default_tags.is_empty() {
         for t in point.tags_raw() {
-            put_tag(t, out);
+            put_tag(t, w);
         }
     } else if default_tags
         .windows(2)
-        .all(|w| matches!(w, [a, b] if a.0 < b.0))
+        .all(|p| matches!(p, [a, b] if a.0 < b.0))
     {
         write_merged_tags(
             point,
             default_tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            out,
+            w,
         )?;
     } else {
         let mut sorted: Vec<&(String, String)> = default_tags.iter().collect();
@@ -309,17 +436,17 @@ fn encode_inner(
         write_merged_tags(
             point,
             sorted.into_iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            out,
+            w,
         )?;
     }
-    if out.len() - start > MAX_KEY_LEN {
+    if w.len() - start > MAX_KEY_LEN {
         return Err(Error::invalid_point(format!(
             "measurement {}: series key (measurement and tags) is longer than {MAX_KEY_LEN} bytes",
             point::show(point.measurement())
         )));
     }
 
-    out.push(b' ');
+    w.byte(b' ');
     let mut first = true;
     for (k, k_esc, v) in point.fields_raw() {
         if let RawValue::F64(x) = v {
@@ -328,71 +455,81 @@ fn encode_inner(
             }
         }
         if !first {
-            out.push(b',');
+            w.byte(b',');
         }
         first = false;
-        put(k, k_esc, out, escape_key_bytes);
-        out.push(b'=');
+        put_key(k, k_esc, w);
+        w.byte(b'=');
         match v {
-            RawValue::F64(x) => write_f64(x, out),
+            RawValue::F64(x) => write_finite_f64(x, w),
             RawValue::I64(x) => {
-                write_i64(x, out);
-                out.push(b'i');
+                w.put(itoa::Buffer::new().format(x).as_bytes());
+                w.byte(b'i');
             }
             RawValue::U64(x) => {
-                write_u64(x, out);
-                out.push(b'u');
+                w.put(itoa::Buffer::new().format(x).as_bytes());
+                w.byte(b'u');
             }
-            RawValue::Bool(true) => out.extend_from_slice(b"true"),
-            RawValue::Bool(false) => out.extend_from_slice(b"false"),
+            RawValue::Bool(true) => w.put(b"true"),
+            RawValue::Bool(false) => w.put(b"false"),
             RawValue::Str(s, esc) => {
-                out.push(b'"');
-                put(s, esc, out, escape_string_slow);
-                out.push(b'"');
+                w.byte(b'"');
+                if esc {
+                    escape_string_slow(s, w);
+                } else {
+                    w.put(s);
+                }
+                w.byte(b'"');
             }
         }
     }
     if first {
-        let why = if point.field_count() == 0 {
-            "it has no fields"
-        } else {
-            "all its fields are NaN or infinite, which InfluxDB cannot store"
-        };
-        return Err(Error::invalid_point(format!(
-            "point {} has nothing to write: {why}",
-            point::show(point.measurement())
-        )));
+        return Err(nothing_to_write(point));
     }
     if let Some(t) = point.time() {
-        out.push(b' ');
-        write_i64(t, out);
+        w.byte(b' ');
+        w.put(itoa::Buffer::new().format(t).as_bytes());
     }
     Ok(())
 }
 
-/// Copy `s`, through `escape` if `esc` (flags computed when the point stored the string).
-#[inline(always)]
-fn put(s: &[u8], esc: bool, out: &mut Vec<u8>, escape: fn(&[u8], &mut Vec<u8>)) {
-    if esc {
-        escape(s, out)
+#[cold]
+#[inline(never)]
+fn nothing_to_write(point: &Point) -> Error {
+    let why = if point.field_count() == 0 {
+        "it has no fields"
     } else {
-        put_bytes(out, s)
+        "all its fields are NaN or infinite, which InfluxDB cannot store"
+    };
+    Error::invalid_point(format!(
+        "point {} has nothing to write: {why}",
+        point::show(point.measurement())
+    ))
+}
+
+/// A key or tag value, escaped if its flag (computed when the point stored it) says so.
+#[inline(always)]
+fn put_key<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
+    if esc {
+        escape_slow(s, &KEY_ESCAPES, w)
+    } else {
+        w.put(s)
     }
 }
 
 #[inline(always)]
-fn put_tag(t: RawTag<'_>, out: &mut Vec<u8>) {
-    out.push(b',');
-    put(t.key, t.key_esc, out, escape_key_bytes);
-    out.push(b'=');
-    put(t.value, t.value_esc, out, escape_key_bytes);
+fn put_tag<W: Sink>(t: RawTag<'_>, w: &mut W) {
+    w.byte(b',');
+    put_key(t.key, t.key_esc, w);
+    w.byte(b'=');
+    put_key(t.value, t.value_esc, w);
 }
 
 /// Merge the point's tags with sorted, unique default tags; the default wins on equal keys.
-fn write_merged_tags<'d>(
+fn write_merged_tags<'d, W: Sink>(
     point: &Point,
     defaults: impl Iterator<Item = (&'d str, &'d str)>,
-    out: &mut Vec<u8>,
+    w: &mut W,
 ) -> Result<()> {
     let mut mine = point.tags_raw().peekable();
     for (dk, dv) in defaults {
@@ -407,7 +544,7 @@ fn write_merged_tags<'d>(
         let dkb = dk.as_bytes();
         while let Some(&t) = mine.peek() {
             if t.key < dkb {
-                put_tag(t, out);
+                put_tag(t, w);
                 mine.next();
             } else {
                 if t.key == dkb {
@@ -423,11 +560,11 @@ fn write_merged_tags<'d>(
                 value: dv.as_bytes(),
                 value_esc: esc.1,
             };
-            put_tag(t, out);
+            put_tag(t, w);
         }
     }
     for t in mine {
-        put_tag(t, out);
+        put_tag(t, w);
     }
     Ok(())
 }
@@ -1075,6 +1212,46 @@ mod tests {
         let mut out = Vec::new();
         encode_point(&p, &[], &mut out).unwrap();
         assert_eq!(out.len(), "m s=\"\"".len() + 2 * MAX_STRING_FIELD_LEN);
+    }
+
+    #[test]
+    fn stack_and_vec_paths_agree_around_the_stack_limit() {
+        // lines from a few bytes to well past STACK_LINE, some made longer than the size
+        // estimate by escaping (the stack attempt overflows and the Vec path takes over)
+        for n in (0..500).step_by(7) {
+            for fill in ["x", ",", "\\"] {
+                let mut p = Point::new("m").unwrap();
+                let tag_value = if fill == "\\" {
+                    "v".repeat(n + 1)
+                } else {
+                    fill.repeat(n + 1)
+                };
+                p.tag("t", &tag_value).unwrap();
+                p.field_str("s", &fill.repeat(n)).unwrap();
+                p.field_f64("f", n as f64 / 8.0).unwrap();
+                p.set_time(n as i64, Precision::S).unwrap();
+                let mut want = b"m,t=".to_vec();
+                escape_key(&tag_value, &mut want);
+                want.extend_from_slice(b" f=");
+                write_f64(n as f64 / 8.0, &mut want);
+                want.extend_from_slice(b",s=\"");
+                escape_string_field(&fill.repeat(n), &mut want);
+                want.extend_from_slice(format!("\" {n}").as_bytes());
+                let mut out = b"prefix".to_vec();
+                encode_point(&p, &[], &mut out).unwrap();
+                assert_eq!(out.get(6..), Some(&want[..]), "n={n} fill={fill:?}");
+                assert!(out.starts_with(b"prefix"));
+                // with default tags too
+                let mut out = Vec::new();
+                encode_point(
+                    &p,
+                    &[("a".into(), fill.repeat(n / 2 + 1).replace('\\', "v"))],
+                    &mut out,
+                )
+                .unwrap();
+                assert!(out.ends_with(&want[1..]), "n={n} fill={fill:?}");
+            }
+        }
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! field, an optional timestamp and its precision.
 //!
 //! Storage: every string of a point (measurement, keys, tag values, string field values) lives
-//! in ONE arena `String`; tag and field entries hold `u32` ranges into it, in two small `Vec`s
-//! kept sorted by binary-search insertion. A point is therefore about three allocations and
-//! [`Point::clear`] reuses all of them. Replacing a key's value appends the new value and
-//! leaves the old bytes as garbage, which is compacted once it exceeds half of the arena.
+//! in ONE arena `Vec<u8>` (filled only from `&str`s). Tag and field entries (24 bytes: an
+//! 8-byte key prefix for memcmp-free ordering, the key's range, the typed value or the
+//! string's range, "needs escaping" flags computed once) live in one small sorted vector,
+//! tags first, then fields; it is inline up to 8 entries, so a typical point costs one
+//! allocation, and [`Point::clear`] reuses everything. Replacing a key's value appends the
+//! new value and leaves the old bytes as garbage, compacted once it exceeds half the arena.
 //!
 //! Validation happens when a value is set, so that a point that was built without error
 //! encodes without error (except for the "no writable field" case, see
@@ -25,6 +27,7 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
+use crate::line_protocol::put_bytes;
 
 /// Largest measurement / key length the server accepts (bytes).
 pub const MAX_KEY_LEN: usize = 65535;
@@ -129,17 +132,15 @@ enum Value {
     Str(Span),
 }
 
-/// A tag (value is always a string) or a field, in 24 bytes.
+/// A tag (value is always a string) or a field, in three words (written whole: narrow
+/// stores followed by a wide load of the same bytes stall the CPU).
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     /// first 8 key bytes, big-endian, zero-padded: orders most keys without a memcmp
     prefix: u64,
-    key_start: u32,
-    /// keys are at most 65535 bytes
-    key_len: u16,
-    kind: u8,
-    /// ESC_KEY | ESC_VALUE
-    esc: u8,
+    /// key start (bits 0..32), key length (32..48; keys are at most 65535 bytes),
+    /// value kind (48..56), ESC_KEY | ESC_VALUE (56..64)
+    meta: u64,
     /// f64 bits, i64/u64 bits, bool, or a string's span (start << 32 | end)
     payload: u64,
 }
@@ -153,43 +154,55 @@ const K_STR: u8 = 4;
 impl Entry {
     const EMPTY: Entry = Entry {
         prefix: 0,
-        key_start: 0,
-        key_len: 0,
-        kind: K_BOOL,
-        esc: 0,
+        meta: 0,
         payload: 0,
     };
 
-    #[inline]
+    #[inline(always)]
     fn new(prefix: u64, key: Span, value: Value, esc: u8) -> Entry {
-        let mut e = Entry {
+        let (kind, payload) = Entry::encode_value(value);
+        Entry {
             prefix,
-            esc,
-            ..Entry::EMPTY
-        };
-        e.set_key(key);
-        e.set_value(value);
-        e
-    }
-
-    #[inline]
-    fn key(&self) -> Span {
-        Span {
-            start: self.key_start,
-            end: self.key_start.saturating_add(u32::from(self.key_len)),
+            meta: Entry::pack(key, kind, esc),
+            payload,
         }
     }
 
-    #[inline]
-    fn set_key(&mut self, k: Span) {
-        self.key_start = k.start;
-        self.key_len = u16::try_from(k.len()).unwrap_or(u16::MAX);
+    #[inline(always)]
+    fn pack(key: Span, kind: u8, esc: u8) -> u64 {
+        let len = key.len().min(usize::from(u16::MAX)) as u64;
+        u64::from(key.start) | len << 32 | u64::from(kind) << 48 | u64::from(esc) << 56
     }
 
-    #[inline]
+    #[inline(always)]
+    fn kind(&self) -> u8 {
+        (self.meta >> 48) as u8
+    }
+
+    #[inline(always)]
+    fn esc(&self) -> u8 {
+        (self.meta >> 56) as u8
+    }
+
+    #[inline(always)]
+    fn key(&self) -> Span {
+        let start = self.meta as u32;
+        let len = (self.meta >> 32) as u16;
+        Span {
+            start,
+            end: start.saturating_add(u32::from(len)),
+        }
+    }
+
+    #[inline(always)]
+    fn set_key(&mut self, k: Span) {
+        self.meta = Entry::pack(k, self.kind(), self.esc());
+    }
+
+    #[inline(always)]
     fn value(&self) -> Value {
         let p = self.payload;
-        match self.kind {
+        match self.kind() {
             K_F64 => Value::F64(f64::from_bits(p)),
             K_I64 => Value::I64(p as i64),
             K_U64 => Value::U64(p),
@@ -201,19 +214,27 @@ impl Entry {
         }
     }
 
-    #[inline]
-    fn set_value(&mut self, v: Value) {
-        (self.kind, self.payload) = match v {
+    #[inline(always)]
+    fn encode_value(v: Value) -> (u8, u64) {
+        match v {
             Value::F64(x) => (K_F64, x.to_bits()),
             Value::I64(x) => (K_I64, x as u64),
             Value::U64(x) => (K_U64, x),
             Value::Bool(x) => (K_BOOL, u64::from(x)),
             Value::Str(s) => (K_STR, u64::from(s.start) << 32 | u64::from(s.end)),
-        };
+        }
+    }
+
+    /// Replace the value and the escaping flags, keeping the key.
+    #[inline(always)]
+    fn set_value(&mut self, v: Value, esc: u8) {
+        let (kind, payload) = Entry::encode_value(v);
+        self.meta = Entry::pack(self.key(), kind, esc);
+        self.payload = payload;
     }
 
     /// The string value's span (empty for non-string values).
-    #[inline]
+    #[inline(always)]
     fn value_span(&self) -> Span {
         match self.value() {
             Value::Str(s) => s,
@@ -282,24 +303,32 @@ impl Entries {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, i: usize, e: Entry) {
         match self {
-            Entries::Inline { len, items } => {
+            Entries::Inline { len, items } if (*len as usize) < INLINE => {
                 let n = *len as usize;
                 let i = i.min(n);
-                if n < INLINE {
-                    items.copy_within(i..n, i + 1);
-                    if let Some(slot) = items.get_mut(i) {
-                        *slot = e;
+                // shift [i, n) up by one; a short loop beats a memmove call here
+                let mut j = n;
+                while j > i {
+                    if let Some(prev) = items.get(j - 1).copied() {
+                        if let Some(slot) = items.get_mut(j) {
+                            *slot = prev;
+                        }
                     }
-                    *len += 1;
-                } else {
-                    let mut v = Vec::with_capacity(INLINE * 2);
-                    v.extend_from_slice(items);
-                    v.insert(i, e);
-                    *self = Entries::Heap(v);
+                    j -= 1;
                 }
+                if let Some(slot) = items.get_mut(i) {
+                    *slot = e;
+                }
+                *len += 1;
+            }
+            Entries::Inline { items, .. } => {
+                let mut v = Vec::with_capacity(INLINE * 2);
+                v.extend_from_slice(items);
+                v.insert(i.min(v.len()), e);
+                *self = Entries::Heap(v);
             }
             Entries::Heap(v) => v.insert(i.min(v.len()), e),
         }
@@ -334,7 +363,7 @@ impl Entries {
 #[derive(Clone)]
 pub struct Point {
     /// measurement, then keys and values in insertion order (plus garbage)
-    arena: String,
+    arena: Vec<u8>,
     measurement: Span,
     measurement_esc: bool,
     /// tags (`..ntags`, sorted) then fields (sorted)
@@ -350,21 +379,18 @@ pub struct Point {
 const COMPACT_MIN: usize = 4096;
 
 #[inline]
-fn span_str(arena: &str, s: Span) -> &str {
-    arena.get(s.start as usize..s.end as usize).unwrap_or("")
+fn span_str(arena: &[u8], s: Span) -> &str {
+    std::str::from_utf8(span_bytes(arena, s)).unwrap_or("")
 }
 
 #[inline]
-fn span_bytes(arena: &str, s: Span) -> &[u8] {
-    arena
-        .as_bytes()
-        .get(s.start as usize..s.end as usize)
-        .unwrap_or(&[])
+fn span_bytes(arena: &[u8], s: Span) -> &[u8] {
+    arena.get(s.start as usize..s.end as usize).unwrap_or(&[])
 }
 
 /// Compare an entry's key with `key` (whose prefix is `kp`).
 #[inline]
-fn cmp_key(arena: &str, e: &Entry, kp: u64, key: &[u8]) -> std::cmp::Ordering {
+fn cmp_key(arena: &[u8], e: &Entry, kp: u64, key: &[u8]) -> std::cmp::Ordering {
     match e.prefix.cmp(&kp) {
         std::cmp::Ordering::Equal => {
             let ek = span_bytes(arena, e.key());
@@ -381,14 +407,20 @@ fn cmp_key(arena: &str, e: &Entry, kp: u64, key: &[u8]) -> std::cmp::Ordering {
 
 /// Index of `key` in the sorted `entries` (Ok) or where it would go (Err).
 #[inline]
-fn find(arena: &str, entries: &[Entry], key: &[u8]) -> std::result::Result<usize, usize> {
-    let kp = key_prefix(key);
-    match entries.last() {
-        None => return Err(0),
-        Some(last) if cmp_key(arena, last, kp, key).is_lt() => return Err(entries.len()),
-        _ => {}
+fn find(arena: &[u8], entries: &[Entry], kp: u64, key: &[u8]) -> std::result::Result<usize, usize> {
+    if entries.len() > INLINE {
+        return entries.binary_search_by(|e| cmp_key(arena, e, kp, key));
     }
-    entries.binary_search_by(|e| cmp_key(arena, e, kp, key))
+    // few entries: scan from the end (keys added in order stop at the first comparison)
+    let mut i = entries.len();
+    for e in entries.iter().rev() {
+        match cmp_key(arena, e, kp, key) {
+            std::cmp::Ordering::Less => return Err(i),
+            std::cmp::Ordering::Equal => return Ok(i - 1),
+            std::cmp::Ordering::Greater => i -= 1,
+        }
+    }
+    Err(0)
 }
 
 /// A user string for an error message: Debug-quoted, cut after 64 bytes.
@@ -498,102 +530,123 @@ pub(crate) fn has_bad_backslash(s: &[u8], specials: &[u8]) -> bool {
 const KEY_SPECIALS: &[u8] = b", =";
 const MEASUREMENT_SPECIALS: &[u8] = b", ";
 
-fn backslash_error(what: &str, s: &str) -> Error {
-    Error::invalid_point(format!(
-        "{what} {}: a backslash at the end or directly before ',', ' ' or '=' cannot be \
-         written in line protocol (the server would read another value)",
-        show(s)
-    ))
+/// Why a string was refused (small, so the checks return in registers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bad {
+    Empty,
+    Hash,
+    Reserved,
+    TooLong,
+    Backslash,
+}
+
+/// What was checked, for the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum What {
+    Measurement,
+    TagKey,
+    TagValue,
+    FieldKey,
+}
+
+/// Build the error for a refused string (cold: only on the error path).
+#[cold]
+#[inline(never)]
+fn bad(what: What, key: &str, value: &str, why: Bad) -> Error {
+    let subject = match what {
+        What::Measurement => format!("measurement {}", show(key)),
+        What::TagKey => format!("tag key {}", show(key)),
+        What::TagValue => format!("tag {}: value {}", show(key), show(value)),
+        What::FieldKey => format!("field key {}", show(key)),
+    };
+    let detail = match why {
+        Bad::Empty => "must not be empty".to_string(),
+        Bad::Hash => "starts with '#': the server would read the line as a comment".to_string(),
+        Bad::Reserved => {
+            "is reserved by InfluxDB (_measurement, _field and time cannot be tag keys)".to_string()
+        }
+        Bad::TooLong => format!("is longer than {MAX_KEY_LEN} bytes"),
+        Bad::Backslash => format!(
+            "has a backslash at the end or directly before {}, which line protocol cannot \
+             represent (the server would read another value)",
+            if what == What::Measurement {
+                "',' or ' '"
+            } else {
+                "',', ' ' or '='"
+            }
+        ),
+    };
+    Error::invalid_point(format!("{subject} {detail}"))
+}
+
+#[cold]
+#[inline(never)]
+fn too_large() -> Error {
+    Error::invalid_point("point is too large (more than 4 GiB of text)")
+}
+
+/// Length and backslash rules; Ok(true) if `s` needs escaping.
+#[inline(always)]
+fn check_text(s: &str, specials: &[u8]) -> std::result::Result<bool, Bad> {
+    if s.len() > MAX_KEY_LEN {
+        return Err(Bad::TooLong);
+    }
+    if is_plain(s.as_bytes()) {
+        return Ok(false);
+    }
+    if has_bad_backslash(s.as_bytes(), specials) {
+        return Err(Bad::Backslash);
+    }
+    Ok(true)
+}
+
+#[inline(always)]
+fn check_measurement_fast(m: &str) -> std::result::Result<bool, Bad> {
+    match m.as_bytes().first() {
+        None => Err(Bad::Empty),
+        Some(b'#') => Err(Bad::Hash),
+        _ => check_text(m, MEASUREMENT_SPECIALS),
+    }
+}
+
+#[inline(always)]
+fn check_tag_key_fast(key: &str) -> std::result::Result<bool, Bad> {
+    if matches!(key, "_measurement" | "_field" | "time") {
+        return Err(Bad::Reserved);
+    }
+    check_text(key, KEY_SPECIALS)
+}
+
+#[inline(always)]
+fn check_field_key_fast(key: &str) -> std::result::Result<bool, Bad> {
+    if key.is_empty() {
+        return Err(Bad::Empty);
+    }
+    check_text(key, KEY_SPECIALS)
 }
 
 /// Checks a measurement name; Ok(true) if it needs escaping.
+#[inline(always)]
 pub(crate) fn check_measurement(m: &str) -> Result<bool> {
-    if m.is_empty() {
-        return Err(Error::invalid_point("measurement must not be empty"));
-    }
-    if m.starts_with('#') {
-        return Err(Error::invalid_point(format!(
-            "measurement {} starts with '#': the server would read the line as a comment",
-            show(m)
-        )));
-    }
-    if m.len() > MAX_KEY_LEN {
-        return Err(Error::invalid_point(format!(
-            "measurement {} is longer than {MAX_KEY_LEN} bytes",
-            show(m)
-        )));
-    }
-    if is_plain(m.as_bytes()) {
-        return Ok(false);
-    }
-    if has_bad_backslash(m.as_bytes(), MEASUREMENT_SPECIALS) {
-        return Err(backslash_error("measurement", m));
-    }
-    Ok(true)
+    check_measurement_fast(m).map_err(|b| bad(What::Measurement, m, "", b))
 }
 
 /// Checks a non-empty tag key; Ok(true) if it needs escaping.
+#[inline]
 pub(crate) fn check_tag_key(key: &str) -> Result<bool> {
-    if matches!(key, "_measurement" | "_field" | "time") {
-        return Err(Error::invalid_point(format!(
-            "tag key {key:?} is reserved by InfluxDB"
-        )));
-    }
-    if key.len() > MAX_KEY_LEN {
-        return Err(Error::invalid_point(format!(
-            "tag key {} is longer than {MAX_KEY_LEN} bytes",
-            show(key)
-        )));
-    }
-    if is_plain(key.as_bytes()) {
-        return Ok(false);
-    }
-    if has_bad_backslash(key.as_bytes(), KEY_SPECIALS) {
-        return Err(backslash_error("tag key", key));
-    }
-    Ok(true)
+    check_tag_key_fast(key).map_err(|b| bad(What::TagKey, key, "", b))
 }
 
 /// Checks a non-empty tag value (`key` names it in the message); Ok(true) if it needs escaping.
+#[inline]
 pub(crate) fn check_tag_value(key: &str, value: &str) -> Result<bool> {
-    if value.len() > MAX_KEY_LEN {
-        return Err(Error::invalid_point(format!(
-            "tag {}: value is longer than {MAX_KEY_LEN} bytes",
-            show(key)
-        )));
-    }
-    if is_plain(value.as_bytes()) {
-        return Ok(false);
-    }
-    if has_bad_backslash(value.as_bytes(), KEY_SPECIALS) {
-        return Err(Error::invalid_point(format!(
-            "tag {}: value {} has a backslash at the end or directly before ',', ' ' or '=', \
-             which line protocol cannot represent",
-            show(key),
-            show(value)
-        )));
-    }
-    Ok(true)
+    check_text(value, KEY_SPECIALS).map_err(|b| bad(What::TagValue, key, value, b))
 }
 
 /// Checks a field key; Ok(true) if it needs escaping.
+#[inline]
 fn check_field_key(key: &str) -> Result<bool> {
-    if key.is_empty() {
-        return Err(Error::invalid_point("field key must not be empty"));
-    }
-    if key.len() > MAX_KEY_LEN {
-        return Err(Error::invalid_point(format!(
-            "field key {} is longer than {MAX_KEY_LEN} bytes",
-            show(key)
-        )));
-    }
-    if is_plain(key.as_bytes()) {
-        return Ok(false);
-    }
-    if has_bad_backslash(key.as_bytes(), KEY_SPECIALS) {
-        return Err(backslash_error("field key", key));
-    }
-    Ok(true)
+    check_field_key_fast(key).map_err(|b| bad(What::FieldKey, key, "", b))
 }
 
 impl Point {
@@ -602,8 +655,8 @@ impl Point {
     /// or with a backslash that cannot be written.
     pub fn new(measurement: &str) -> Result<Point> {
         let measurement_esc = check_measurement(measurement)?;
-        let mut arena = String::with_capacity(measurement.len() + 112);
-        arena.push_str(measurement);
+        let mut arena = Vec::with_capacity(measurement.len() + 112);
+        put_bytes(&mut arena, measurement.as_bytes());
         Ok(Point {
             arena,
             measurement: Span {
@@ -624,7 +677,7 @@ impl Point {
     pub fn clear(&mut self, measurement: &str) -> Result<()> {
         self.measurement_esc = check_measurement(measurement)?;
         self.arena.clear();
-        self.arena.push_str(measurement);
+        put_bytes(&mut self.arena, measurement.as_bytes());
         self.measurement = Span {
             start: 0,
             end: measurement.len() as u32,
@@ -657,21 +710,24 @@ impl Point {
             .unwrap_or_default()
     }
 
-    /// Append `s` to the arena and return its span.
-    #[inline]
-    fn push(&mut self, s: &str) -> Result<Span> {
-        let start = self.arena.len();
-        let end = start + s.len();
-        if end > u32::MAX as usize {
-            return Err(Error::invalid_point(
-                "point is too large (more than 4 GiB of text)",
-            ));
+    /// Error unless `extra` more bytes fit in the arena (spans are `u32`).
+    #[inline(always)]
+    fn room(&self, extra: usize) -> Result<()> {
+        if self.arena.len().saturating_add(extra) > u32::MAX as usize {
+            return Err(too_large());
         }
-        self.arena.push_str(s);
-        Ok(Span {
-            start: start as u32,
-            end: end as u32,
-        })
+        Ok(())
+    }
+
+    /// Append `s` to the arena and return its span (after a [`Point::room`] check).
+    #[inline(always)]
+    fn push(&mut self, s: &str) -> Span {
+        let start = self.arena.len() as u32;
+        put_bytes(&mut self.arena, s.as_bytes());
+        Span {
+            start,
+            end: self.arena.len() as u32,
+        }
     }
 
     /// Set a tag. An empty key or value is accepted and not written; an empty value removes
@@ -681,7 +737,8 @@ impl Point {
             return Ok(());
         }
         if value.is_empty() {
-            if let Ok(i) = find(&self.arena, self.tag_entries(), key.as_bytes()) {
+            let kp = key_prefix(key.as_bytes());
+            if let Ok(i) = find(&self.arena, self.tag_entries(), kp, key.as_bytes()) {
                 if let Some(e) = self.entries.remove(i) {
                     self.ntags -= 1;
                     self.garbage += e.key().len() + e.value_span().len();
@@ -693,27 +750,20 @@ impl Point {
         let key_esc = check_tag_key(key)?;
         let value_esc = check_tag_value(key, value)?;
         let esc = if key_esc { ESC_KEY } else { 0 } | if value_esc { ESC_VALUE } else { 0 };
-        match find(&self.arena, self.tag_entries(), key.as_bytes()) {
+        self.room(key.len() + value.len())?;
+        let prefix = key_prefix(key.as_bytes());
+        match find(&self.arena, self.tag_entries(), prefix, key.as_bytes()) {
             Ok(i) => {
-                let v = self.push(value)?;
+                let v = self.push(value);
                 if let Some(e) = self.entries.get_mut(i) {
                     self.garbage += e.value_span().len();
-                    e.set_value(Value::Str(v));
-                    e.esc = esc;
+                    e.set_value(Value::Str(v), esc);
                 }
                 self.maybe_compact();
             }
             Err(i) => {
-                let start = self.arena.len();
-                let k = self.push(key)?;
-                let v = match self.push(value) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.arena.truncate(start);
-                        return Err(e);
-                    }
-                };
-                let prefix = key_prefix(key.as_bytes());
+                let k = self.push(key);
+                let v = self.push(value);
                 self.entries
                     .insert(i, Entry::new(prefix, k, Value::Str(v), esc));
                 self.ntags += 1;
@@ -722,38 +772,33 @@ impl Point {
         Ok(())
     }
 
+    #[inline(always)]
     fn set_field(&mut self, key: &str, value: Value, str_value: &str) -> Result<()> {
         let key_esc = check_field_key(key)?;
-        let start = self.arena.len();
+        self.room(key.len() + str_value.len())?;
         let mut value_esc = false;
         let value = match value {
             Value::Str(_) => {
                 value_esc = string_needs_escape(str_value.as_bytes());
-                Value::Str(self.push(str_value)?)
+                Value::Str(self.push(str_value))
             }
             v => v,
         };
         let esc = if key_esc { ESC_KEY } else { 0 } | if value_esc { ESC_VALUE } else { 0 };
-        match find(&self.arena, self.field_entries(), key.as_bytes()) {
+        let prefix = key_prefix(key.as_bytes());
+        match find(&self.arena, self.field_entries(), prefix, key.as_bytes()) {
             Ok(i) => {
                 if let Some(e) = self.entries.get_mut(self.ntags + i) {
                     self.garbage += e.value_span().len();
-                    e.set_value(value);
-                    e.esc = esc;
+                    e.set_value(value, esc);
                 }
                 self.maybe_compact();
             }
-            Err(i) => match self.push(key) {
-                Ok(k) => {
-                    let prefix = key_prefix(key.as_bytes());
-                    self.entries
-                        .insert(self.ntags + i, Entry::new(prefix, k, value, esc));
-                }
-                Err(e) => {
-                    self.arena.truncate(start);
-                    return Err(e);
-                }
-            },
+            Err(i) => {
+                let k = self.push(key);
+                self.entries
+                    .insert(self.ntags + i, Entry::new(prefix, k, value, esc));
+            }
         }
         Ok(())
     }
@@ -869,9 +914,9 @@ impl Point {
     pub(crate) fn tags_raw(&self) -> impl Iterator<Item = RawTag<'_>> + '_ {
         self.tag_entries().iter().map(move |e| RawTag {
             key: span_bytes(&self.arena, e.key()),
-            key_esc: e.esc & ESC_KEY != 0,
+            key_esc: e.esc() & ESC_KEY != 0,
             value: span_bytes(&self.arena, e.value_span()),
-            value_esc: e.esc & ESC_VALUE != 0,
+            value_esc: e.esc() & ESC_VALUE != 0,
         })
     }
 
@@ -883,9 +928,11 @@ impl Point {
                 Value::I64(x) => RawValue::I64(x),
                 Value::U64(x) => RawValue::U64(x),
                 Value::Bool(x) => RawValue::Bool(x),
-                Value::Str(s) => RawValue::Str(span_bytes(&self.arena, s), e.esc & ESC_VALUE != 0),
+                Value::Str(s) => {
+                    RawValue::Str(span_bytes(&self.arena, s), e.esc() & ESC_VALUE != 0)
+                }
             };
-            (span_bytes(&self.arena, e.key()), e.esc & ESC_KEY != 0, v)
+            (span_bytes(&self.arena, e.key()), e.esc() & ESC_KEY != 0, v)
         })
     }
 
@@ -902,10 +949,10 @@ impl Point {
 
     /// Rewrite the arena with only the live strings.
     fn compact(&mut self) {
-        let mut arena = String::with_capacity(self.text_len());
+        let mut arena = Vec::with_capacity(self.text_len());
         let mut copy = |s: Span| -> Span {
             let start = arena.len() as u32;
-            arena.push_str(span_str(&self.arena, s));
+            arena.extend_from_slice(span_bytes(&self.arena, s));
             Span {
                 start,
                 end: arena.len() as u32,
@@ -917,7 +964,8 @@ impl Point {
             if let Some(e) = self.entries.get_mut(i) {
                 e.set_key(copy(e.key()));
                 if let Value::Str(s) = e.value() {
-                    e.set_value(Value::Str(copy(s)));
+                    let esc = e.esc();
+                    e.set_value(Value::Str(copy(s)), esc);
                 }
             }
         }
