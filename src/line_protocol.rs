@@ -574,25 +574,26 @@ fn default_tag_error(mut e: Error) -> Error {
     e
 }
 
-/// Check raw line protocol given by a user before it is sent: valid UTF-8, at least one
-/// line that is not blank or a comment. Returns the number of such lines, splitting lines
-/// the way the server does (a `\n` inside a quoted string field value does not end a line,
-/// a backslash skips the next byte). Single pass, no full parse.
-pub fn count_lines(data: &[u8]) -> Result<usize> {
-    if let Err(e) = std::str::from_utf8(data) {
-        return Err(Error::new(
-            Code::InvalidUtf8,
-            format!(
-                "line protocol is not valid UTF-8 (at byte {})",
-                e.valid_up_to()
-            ),
-        ));
-    }
-    let mut count = 0usize;
-    let mut blank_only = true;
-    let mut i = 0usize;
+/// One line found by [`scan_lines`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineStart {
+    /// Offset of the line's first non-blank byte.
+    pub start: usize,
+    /// Offset of the `\n` that ended the previous line (None for the first line).
+    pub prev_newline: Option<usize>,
+    /// The line is a `#` comment (the server ignores it).
+    pub comment: bool,
+}
+
+/// Walk `data` the way the server splits it into lines (models/points.go `scanLine`): a
+/// `\n` inside a quoted string field value does not end a line, a backslash escapes the
+/// next byte, leading whitespace and blank lines are skipped. Calls `f` for every
+/// non-blank line (comments included, marked) until it returns `Break`.
+pub fn scan_lines(data: &[u8], mut f: impl FnMut(LineStart) -> std::ops::ControlFlow<()>) {
     let len = data.len();
-    // state of the current line, as the server's scanLine (models/points.go) tracks it
+    let mut i = 0usize;
+    let mut prev_newline = None;
+    // state of the current line, as the server's scanLine tracks it
     let mut line_start = true; // still in the leading whitespace of the line
     let mut fields = false;
     let mut quoted = false;
@@ -605,18 +606,20 @@ pub fn count_lines(data: &[u8]) -> Result<usize> {
                     continue;
                 }
                 b'\n' => {
+                    prev_newline = Some(i);
                     i += 1;
                     continue;
                 }
-                b'#' => {
-                    blank_only = false;
-                    line_start = false;
-                    // a comment: scanned like a line, never counted
-                }
                 _ => {
-                    blank_only = false;
                     line_start = false;
-                    count += 1;
+                    let line = LineStart {
+                        start: i,
+                        prev_newline,
+                        comment: b == b'#',
+                    };
+                    if f(line).is_break() {
+                        return;
+                    }
                 }
             }
         }
@@ -640,9 +643,35 @@ pub fn count_lines(data: &[u8]) -> Result<usize> {
             line_start = true;
             fields = false;
             equals = false;
+            prev_newline = Some(i);
         }
         i += 1;
     }
+}
+
+/// Check raw line protocol given by a user before it is sent: valid UTF-8, at least one
+/// line that is not blank or a comment. Returns the number of such lines, splitting lines
+/// the way the server does (a `\n` inside a quoted string field value does not end a line,
+/// a backslash skips the next byte). Single pass, no full parse.
+pub fn count_lines(data: &[u8]) -> Result<usize> {
+    if let Err(e) = std::str::from_utf8(data) {
+        return Err(Error::new(
+            Code::InvalidUtf8,
+            format!(
+                "line protocol is not valid UTF-8 (at byte {})",
+                e.valid_up_to()
+            ),
+        ));
+    }
+    let mut count = 0usize;
+    let mut blank_only = true;
+    scan_lines(data, |line| {
+        blank_only = false;
+        if !line.comment {
+            count += 1;
+        }
+        std::ops::ControlFlow::Continue(())
+    });
     if blank_only {
         return Err(Error::invalid_argument(
             "line protocol is empty (only whitespace)",

@@ -26,7 +26,10 @@ fn server_is_influxdb_2x() {
     let h = server().health();
     assert_eq!(h["status"], "pass", "{h}");
     let v = h["version"].as_str().unwrap();
-    assert!(v.starts_with("v2.") || v.starts_with("2."), "not InfluxDB 2.x: {v}");
+    assert!(
+        v.starts_with("v2.") || v.starts_with("2."),
+        "not InfluxDB 2.x: {v}"
+    );
 }
 
 #[test]
@@ -35,8 +38,16 @@ fn every_field_type_at_every_precision_reads_back_exactly() {
     let api = sync_api(&s.conf());
     let run = run_id("types");
     let cases = [
-        (Precision::Ns, 1_700_000_000_123_456_789i64, "2023-11-14T22:13:20.123456789Z"),
-        (Precision::Us, 1_700_000_000_123_456, "2023-11-14T22:13:20.123456Z"),
+        (
+            Precision::Ns,
+            1_700_000_000_123_456_789i64,
+            "2023-11-14T22:13:20.123456789Z",
+        ),
+        (
+            Precision::Us,
+            1_700_000_000_123_456,
+            "2023-11-14T22:13:20.123456Z",
+        ),
         (Precision::Ms, 1_700_000_000_123, "2023-11-14T22:13:20.123Z"),
         (Precision::S, 1_700_000_000, "2023-11-14T22:13:20Z"),
     ];
@@ -51,7 +62,8 @@ fn every_field_type_at_every_precision_reads_back_exactly() {
         p.field_i64("i", i64::MIN + 1).unwrap();
         p.field_u64("u", u64::MAX).unwrap();
         p.field_bool("b", false).unwrap();
-        p.field_str("s", "quote \" backslash \\ comma, newline\n tab\t é").unwrap();
+        p.field_str("s", "quote \" backslash \\ comma, newline\n tab\t é")
+            .unwrap();
         p.set_time(time, precision).unwrap();
         api.write_point(&s.bucket, None, &p).unwrap();
 
@@ -60,7 +72,9 @@ fn every_field_type_at_every_precision_reads_back_exactly() {
             s.bucket
         ));
         let get = |field: &str| -> &std::collections::HashMap<String, String> {
-            rows.iter().find(|r| r["_field"] == field).unwrap_or_else(|| panic!("{field} missing: {rows:?}"))
+            rows.iter()
+                .find(|r| r["_field"] == field)
+                .unwrap_or_else(|| panic!("{field} missing: {rows:?}"))
         };
         assert_eq!(get("f")["_value"].parse::<f64>().unwrap(), 0.1 + 0.2);
         assert_eq!(get("f_big")["_value"].parse::<f64>().unwrap(), 1.5e300);
@@ -68,7 +82,10 @@ fn every_field_type_at_every_precision_reads_back_exactly() {
         assert_eq!(get("i")["_value"], (i64::MIN + 1).to_string());
         assert_eq!(get("u")["_value"], u64::MAX.to_string());
         assert_eq!(get("b")["_value"], "false");
-        assert_eq!(get("s")["_value"], "quote \" backslash \\ comma, newline\n tab\t é");
+        assert_eq!(
+            get("s")["_value"],
+            "quote \" backslash \\ comma, newline\n tab\t é"
+        );
         assert_eq!(get("b")["tag with space"], "v,=1");
         assert_eq!(get("b")["_time"], rfc3339);
         assert_eq!(rows.len(), 7);
@@ -95,10 +112,14 @@ fn wrong_token_is_401_with_server_message_and_no_token_in_it() {
 fn unknown_bucket_is_404_and_bad_line_is_400() {
     let s = server();
     let api = sync_api(&s.conf());
-    let e = api.write_lp("no-such-bucket", None, b"m v=1i", Precision::Ns).unwrap_err();
+    let e = api
+        .write_lp("no-such-bucket", None, b"m v=1i", Precision::Ns)
+        .unwrap_err();
     assert_eq!((e.code, e.http_status), (Code::Http, 404));
     assert!(e.server_message.unwrap().contains("no-such-bucket"));
-    let e = api.write_lp(&s.bucket, None, b"m v=1i\nm v=", Precision::Ns).unwrap_err();
+    let e = api
+        .write_lp(&s.bucket, None, b"m v=1i\nm v=", Precision::Ns)
+        .unwrap_err();
     assert_eq!((e.code, e.http_status), (Code::Http, 400));
     assert!(!e.server_message.unwrap().is_empty());
 }
@@ -108,14 +129,21 @@ fn ten_thousand_lines_with_and_without_gzip() {
     let s = server();
     for gzip in [false, true] {
         let mut conf = s.conf();
-        conf.set("enable_gzip", if gzip { "true" } else { "false" }).unwrap();
+        conf.set("enable_gzip", if gzip { "true" } else { "false" })
+            .unwrap();
         let api = sync_api(&conf);
         let run = run_id(if gzip { "gz" } else { "plain" });
         let mut body = String::new();
         for i in 0..10_000 {
-            body.push_str(&format!("lp10k,run={run},sensor=s{} v={i}i,x={}.25 {}\n", i % 13, i, 1_700_000_000 + i));
+            body.push_str(&format!(
+                "lp10k,run={run},sensor=s{} v={i}i,x={}.25 {}\n",
+                i % 13,
+                i,
+                1_700_000_000 + i
+            ));
         }
-        api.write_lp(&s.bucket, None, body.as_bytes(), Precision::S).unwrap();
+        api.write_lp(&s.bucket, None, body.as_bytes(), Precision::S)
+            .unwrap();
         assert_eq!(s.count("lp10k", &run, "v"), 10_000, "gzip={gzip}");
         let sum = s.query(&format!(
             r#"from(bucket:"{}") |> range(start:0) |> filter(fn:(r)=>r._measurement=="lp10k" and r.run=="{run}" and r._field=="v") |> group() |> sum()"#,
@@ -166,7 +194,8 @@ fn one_million_points_from_four_threads_through_batching() {
                     p.tag("host", &format!("server-{}", i % 100)).unwrap();
                     p.field_i64("v", i).unwrap();
                     p.field_f64("usage", i as f64 * 0.37).unwrap();
-                    p.set_time(1_700_000_000_000_000_000 + i * 1000, Precision::Ns).unwrap();
+                    p.set_time(1_700_000_000_000_000_000 + i * 1000, Precision::Ns)
+                        .unwrap();
                     api.write_point(&bucket, None, &p).unwrap();
                 }
             })
@@ -195,8 +224,11 @@ fn flush_returns_only_after_delivery() {
     w.set("flush_interval", "60000").unwrap(); // only flush can send these
     let api = client.write_api(Some(&w), Some(counts.clone())).unwrap();
     let run = run_id("flush");
-    let body: String = (0..123).map(|i| format!("flush,run={run} v={i}i {i}\n")).collect();
-    api.write_lp(&s.bucket, None, body.as_bytes(), Precision::S).unwrap();
+    let body: String = (0..123)
+        .map(|i| format!("flush,run={run} v={i}i {i}\n"))
+        .collect();
+    api.write_lp(&s.bucket, None, body.as_bytes(), Precision::S)
+        .unwrap();
     api.flush(None).unwrap();
     assert_eq!(counts.ok_lines.load(Ordering::SeqCst), 123);
     assert_eq!(s.count("flush", &run, "v"), 123);

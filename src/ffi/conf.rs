@@ -124,13 +124,19 @@ pub extern "C" fn influx_conf_load_file(
 /// is written and INFLUX_ERR_INVALID_ARG is returned (call again with `*size` bytes).
 /// Unknown key: INFLUX_ERR_CONFIG. `default_tags.<name>` reads a default tag.
 #[no_mangle]
-pub extern "C" fn influx_conf_get(conf: *const influx_conf, key: *const c_char, buf: *mut c_char, size: *mut usize) -> influx_result {
+pub extern "C" fn influx_conf_get(
+    conf: *const influx_conf,
+    key: *const c_char,
+    buf: *mut c_char,
+    size: *mut usize,
+) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for the pointers.
         let c = unsafe { conf.as_ref() }.ok_or_else(|| Error::invalid_argument("conf is NULL"))?;
         let k = unsafe { str_arg(key, "key") }?;
         // SAFETY: size is NULL or writable (caller contract).
-        let size = unsafe { size.as_mut() }.ok_or_else(|| Error::invalid_argument("size is NULL"))?;
+        let size =
+            unsafe { size.as_mut() }.ok_or_else(|| Error::invalid_argument("size is NULL"))?;
         let value = if k.starts_with("default_tags.") {
             c.conf.get(k).unwrap_or("")
         } else {
@@ -145,7 +151,9 @@ pub extern "C" fn influx_conf_get(conf: *const influx_conf, key: *const c_char, 
         let needed = value.len() + 1;
         let capacity = std::mem::replace(size, needed);
         if buf.is_null() || capacity < needed {
-            return Err(Error::invalid_argument(format!("buffer too small: {needed} bytes needed")));
+            return Err(Error::invalid_argument(format!(
+                "buffer too small: {needed} bytes needed"
+            )));
         }
         // SAFETY: buf is valid for `capacity` >= needed bytes.
         unsafe { write_errstr(buf, capacity, value) };
@@ -264,7 +272,13 @@ mod tests {
         let mut size = buf.len();
         let rc = influx_conf_get(conf, key.as_ptr(), buf.as_mut_ptr(), &mut size);
         // SAFETY: NUL-terminated on success; zeroed otherwise.
-        (rc, unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_string())
+        (
+            rc,
+            unsafe { CStr::from_ptr(buf.as_ptr()) }
+                .to_str()
+                .unwrap()
+                .to_string(),
+        )
     }
 
     #[test]
@@ -272,9 +286,21 @@ mod tests {
         let conf = influx_conf_new();
         assert_eq!(get(conf, c"batch_size"), (0, "1000".into()));
         assert_eq!(get(conf, c"token"), (0, "".into()));
-        influx_conf_set(conf, c"token".as_ptr(), c"s3cret".as_ptr(), std::ptr::null_mut(), 0);
+        influx_conf_set(
+            conf,
+            c"token".as_ptr(),
+            c"s3cret".as_ptr(),
+            std::ptr::null_mut(),
+            0,
+        );
         assert_eq!(get(conf, c"token"), (0, "***".into()));
-        influx_conf_set(conf, c"enable_gzip".as_ptr(), c"YES".as_ptr(), std::ptr::null_mut(), 0);
+        influx_conf_set(
+            conf,
+            c"enable_gzip".as_ptr(),
+            c"YES".as_ptr(),
+            std::ptr::null_mut(),
+            0,
+        );
         assert_eq!(get(conf, c"enable_gzip"), (0, "true".into()));
         assert_eq!(get(conf, c"nope").0, super::super::INFLUX_ERR_CONFIG);
         let mut size = 0usize;

@@ -80,6 +80,27 @@ pub struct Destination {
     pub precision: Precision,
 }
 
+/// A borrowed [`Destination`]: the hot write path allocates only for a new batch.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DestRef<'a> {
+    pub bucket: &'a str,
+    pub org: &'a str,
+    pub precision: Precision,
+}
+
+impl DestRef<'_> {
+    pub(crate) fn is(&self, d: &Destination) -> bool {
+        self.precision == d.precision && self.bucket == d.bucket && self.org == d.org
+    }
+    pub(crate) fn to_owned(self) -> Destination {
+        Destination {
+            bucket: self.bucket.to_string(),
+            org: self.org.to_string(),
+            precision: self.precision,
+        }
+    }
+}
+
 enum Mode {
     Synchronous,
     Background(batching::Batcher),
@@ -153,22 +174,23 @@ impl WriteApi {
         &self.default_tags
     }
 
-    fn destination(
-        &self,
-        bucket: &str,
-        org: Option<&str>,
+    /// Resolve where a write goes (org NULL/empty = the client's org), without allocating.
+    fn destination<'a>(
+        &'a self,
+        bucket: &'a str,
+        org: Option<&'a str>,
         precision: Precision,
-    ) -> Result<Destination> {
+    ) -> Result<DestRef<'a>> {
         if bucket.is_empty() {
             return Err(Error::invalid_argument("bucket must not be empty"));
         }
         let org = match org.filter(|o| !o.is_empty()) {
-            Some(o) => o.to_string(),
+            Some(o) => o,
             None => self
                 .shared
                 .config
                 .org
-                .clone()
+                .as_deref()
                 .filter(|o| !o.is_empty())
                 .ok_or_else(|| {
                     Error::invalid_argument(
@@ -176,8 +198,8 @@ impl WriteApi {
                     )
                 })?,
         };
-        Ok(Destination {
-            bucket: bucket.to_string(),
+        Ok(DestRef {
+            bucket,
             org,
             precision,
         })
@@ -261,12 +283,12 @@ impl WriteApi {
         self.submit(dest, data, lines)
     }
 
-    fn submit(&self, dest: Destination, body: &[u8], lines: usize) -> Result<()> {
+    fn submit(&self, dest: DestRef<'_>, body: &[u8], lines: usize) -> Result<()> {
         match &self.mode {
             Mode::Synchronous => {
                 self.shared
                     .transport
-                    .write(&dest.org, &dest.bucket, dest.precision, body)
+                    .write(dest.org, dest.bucket, dest.precision, body)
             }
             Mode::Background(b) => b.enqueue(dest, body, lines),
         }

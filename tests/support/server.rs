@@ -20,13 +20,23 @@ pub struct Server {
 pub fn server() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
     S.get_or_init(|| {
-        if std::env::var("INFLUXDB_V2_URL").is_err() || std::env::var("INFLUXDB_V2_BUCKET").is_err() {
+        if std::env::var("INFLUXDB_V2_URL").is_err() || std::env::var("INFLUXDB_V2_BUCKET").is_err()
+        {
             let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/influxdb.sh");
             let out = Command::new("bash")
-                .args([script, "start", "--watch-pid", &std::process::id().to_string()])
+                .args([
+                    script,
+                    "start",
+                    "--watch-pid",
+                    &std::process::id().to_string(),
+                ])
                 .output()
                 .expect("run scripts/influxdb.sh start");
-            assert!(out.status.success(), "influxdb.sh start failed: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "influxdb.sh start failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             for line in String::from_utf8_lossy(&out.stdout).lines() {
                 if let Some((k, v)) = line.trim_start_matches("export ").split_once('=') {
                     std::env::set_var(k, v.trim_matches('\'').trim_matches('"'));
@@ -64,7 +74,10 @@ impl Server {
             .send_string(&body.to_string());
         let text = match resp {
             Ok(r) => r.into_string().unwrap(),
-            Err(ureq::Error::Status(code, r)) => panic!("query failed: {code} {}", r.into_string().unwrap_or_default()),
+            Err(ureq::Error::Status(code, r)) => panic!(
+                "query failed: {code} {}",
+                r.into_string().unwrap_or_default()
+            ),
             Err(e) => panic!("query failed: {e}"),
         };
         parse_csv(&text)
@@ -76,18 +89,26 @@ impl Server {
             r#"from(bucket:"{}") |> range(start:0) |> filter(fn:(r)=>r._measurement=="{measurement}" and r.run=="{run}" and r._field=="{field}") |> group() |> count()"#,
             self.bucket
         ));
-        rows.first().map(|r| r["_value"].parse().unwrap()).unwrap_or(0)
+        rows.first()
+            .map(|r| r["_value"].parse().unwrap())
+            .unwrap_or(0)
     }
 
     pub fn health(&self) -> serde_json::Value {
-        let text = ureq::get(&format!("{}/health", self.url)).call().unwrap().into_string().unwrap();
+        let text = ureq::get(&format!("{}/health", self.url))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
         serde_json::from_str(&text).unwrap()
     }
 }
 
 /// A unique id for the data of one test.
 pub fn run_id(name: &str) -> String {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
     format!("{name}-{}-{}", t.as_nanos(), std::process::id())
 }
 
