@@ -35,7 +35,7 @@ trap 'scripts/influxdb.sh stop "${INFLUXDB_TEST_INSTANCE}" >/dev/null 2>&1 || tr
 echo "server ${INFLUXDB_TEST_VERSION} at ${INFLUXDB_V2_URL}"
 
 step "cargo test (unit, faulty server, real server)"
-cargo test --release --all-targets -- --test-threads="${jobs}"
+cargo test --release --lib --bins --tests -- --test-threads="${jobs}"
 
 step "C tests (ctest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
