@@ -227,7 +227,8 @@ impl Batcher {
                 ),
             ));
         }
-        let block_deadline = Instant::now() + opts.buffer_full_timeout;
+        // Computed only once the buffer is found full (no clock read on the fast path).
+        let mut block_deadline = None;
         let mut st = lock(&sh.state);
         loop {
             if st.closing {
@@ -243,12 +244,13 @@ impl Batcher {
                 BufferFullPolicy::Block => {
                     // On the background thread (from a callback) nobody else would make room.
                     let now = Instant::now();
-                    if now >= block_deadline || self.on_own_thread() {
+                    let deadline = *block_deadline.get_or_insert(now + opts.buffer_full_timeout);
+                    if now >= deadline || self.on_own_thread() {
                         return Err(buffer_full(opts, "block"));
                     }
                     st = sh
                         .settled
-                        .wait_timeout(st, block_deadline - now)
+                        .wait_timeout(st, deadline - now)
                         .unwrap_or_else(|e| e.into_inner())
                         .0;
                 }
