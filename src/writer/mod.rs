@@ -157,6 +157,12 @@ impl WriteApi {
             }
         }
         let mode = match opts.write_type {
+            WriteType::Synchronous if listener.is_some() => {
+                return Err(Error::config(
+                    "write_type=synchronous: callbacks are never called (each write returns its \
+                     result); use batching or asynchronous, or do not set callbacks",
+                ));
+            }
             WriteType::Synchronous => Mode::Synchronous,
             WriteType::Batching | WriteType::Asynchronous => {
                 Mode::Background(batching::Batcher::start(shared.clone(), opts, listener)?)

@@ -260,6 +260,11 @@ static void point_semantics(void) {
     expect_lp(p, "b g=true");
 }
 
+static void noop_success(const influx_batch *b, void *ud) {
+    (void)b;
+    (void)ud;
+}
+
 static void null_and_invalid_args(void) {
     influx_point *p = pt("m");
     char *out = NULL;
@@ -390,6 +395,22 @@ static void null_and_invalid_args(void) {
     CHECK_RC(influx_write_api_close(w), INFLUX_OK);
     CHECK_RC(influx_write_api_close(NULL), INFLUX_OK);
     influx_point_free(q);
+    influx_client_free(cl);
+
+    /* callbacks on a synchronous write API would never run: refused, not ignored */
+    c = influx_conf_new();
+    influx_conf_set(c, "url", "http://127.0.0.1:9", NULL, 0);
+    cl = influx_client_new(c, NULL, 0);
+    wo = influx_conf_new();
+    influx_conf_set(wo, "write_type", "synchronous", NULL, 0);
+    CHECK_RC(influx_conf_set_callbacks(wo, noop_success, NULL, NULL, NULL), INFLUX_OK);
+    CHECK(influx_write_api_new(cl, wo, err, sizeof err) == NULL);
+    CHECK(strstr(err, "synchronous") != NULL);
+    /* callbacks belong on the write API's conf, not the client's */
+    c = influx_conf_new();
+    CHECK_RC(influx_conf_set_callbacks(c, noop_success, NULL, NULL, NULL), INFLUX_OK);
+    CHECK(influx_client_new(c, err, sizeof err) == NULL);
+    CHECK(strstr(err, "callbacks") != NULL);
     influx_client_free(cl);
 
     /* a client without org: write with org NULL is an invalid argument */
