@@ -60,20 +60,21 @@ impl Sink for Vec<u8> {
 /// Lines up to this many bytes are built on the stack first.
 const STACK_LINE: usize = 384;
 
-struct StackLine {
-    /// 16 bytes of slack so that short pieces are written as fixed-size chunks
-    b: [u8; STACK_LINE + 16],
+struct StackLine<'a> {
+    /// 16 bytes of slack so that short pieces are written as fixed-size chunks. Borrowed
+    /// (not a field array): stores through it cannot alias `n`, which can stay in a register
+    b: &'a mut [u8; STACK_LINE + 16],
     /// bytes written, <= STACK_LINE
     n: usize,
     /// the line did not fit: the content is invalid, encode into the Vec instead
     full: bool,
 }
 
-impl StackLine {
+impl<'a> StackLine<'a> {
     #[inline(always)]
-    fn new() -> StackLine {
+    fn new(b: &'a mut [u8; STACK_LINE + 16]) -> StackLine<'a> {
         StackLine {
-            b: [0; STACK_LINE + 16],
+            b,
             n: 0,
             full: false,
         }
@@ -107,7 +108,7 @@ impl StackLine {
     }
 }
 
-impl Sink for StackLine {
+impl Sink for StackLine<'_> {
     #[inline(always)]
     fn put(&mut self, s: &[u8]) {
         let n = self.n;
@@ -269,6 +270,77 @@ pub fn write_f64(v: f64, out: &mut Vec<u8>) {
 
 #[inline(always)]
 fn write_finite_f64<W: Sink>(v: f64, w: &mut W) {
+    if !write_short_f64(v, w) {
+        write_finite_f64_ryu(v, w)
+    }
+}
+
+/// Powers of ten that are exact doubles.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// Fast path for the common case of a value with at most 15 significant digits in Python's
+/// fixed range: finds the smallest `k` and an integer `m < 10^15` with `m / 10^k` rounding
+/// to `v` (both exact doubles, so the division is correctly rounded), and writes `m` with
+/// the decimal point `k` digits from the right. That is exactly the shortest round-trip
+/// text (ryu's digits): two different decimals of at most 15 significant digits never
+/// round to the same double (DBL_DIG = 15), so no other decimal as short as `m / 10^k`
+/// rounds to `v`, and a smaller `k` was tried first. Returns false (nothing written) when
+/// `v` is not such a value.
+#[inline(always)]
+fn write_short_f64<W: Sink>(v: f64, w: &mut W) -> bool {
+    let a = v.abs();
+    if !(1e-4..1e15).contains(&a) && a != 0.0 {
+        return false;
+    }
+    let mut k = 0;
+    let m = loop {
+        let Some(&p) = POW10.get(k) else {
+            return false;
+        };
+        let x = a * p;
+        if x >= 1e15 {
+            return false;
+        }
+        // any integer near x will do: the check below is what proves it
+        // (i64: one instruction each way; x < 1e15 fits)
+        let m = (x + 0.5) as i64;
+        if m as f64 / p == a {
+            break m.unsigned_abs();
+        }
+        k += 1;
+    };
+    if v.is_sign_negative() {
+        w.byte(b'-');
+    }
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(m).as_bytes();
+    if k == 0 {
+        w.put(digits);
+    } else if let Some((int, frac)) = digits
+        .split_at_checked(digits.len().wrapping_sub(k))
+        .filter(|(int, _)| !int.is_empty())
+    {
+        w.put(int);
+        w.byte(b'.');
+        w.put(frac);
+    } else {
+        // 0.ddd or 0.000ddd: k >= number of digits
+        w.put(b"0.");
+        w.put(
+            b"000000000000000"
+                .get(..k - digits.len())
+                .unwrap_or_default(),
+        );
+        w.put(digits);
+    }
+    true
+}
+
+/// The general path: ryu's shortest digits, rewritten in Python's notation.
+#[inline(never)]
+fn write_finite_f64_ryu<W: Sink>(v: f64, w: &mut W) {
     let mut buf = ryu::Buffer::new();
     let s = buf.format_finite(v).as_bytes();
     let (neg, body) = match s.split_first() {
@@ -387,13 +459,25 @@ pub fn encode_point(
         estimate += k.len() + v.len() + 2;
     }
     if estimate <= STACK_LINE {
-        let mut line = StackLine::new();
+        let mut buf = [0u8; STACK_LINE + 16];
+        let mut line = StackLine::new(&mut buf);
         encode_inner(point, default_tags, &mut line, 0)?;
         if !line.full {
             out.extend_from_slice(line.as_slice());
             return Ok(());
         }
     }
+    encode_into_vec(point, default_tags, out, estimate)
+}
+
+/// The `Vec` path of [`encode_point`] (long lines).
+#[inline(never)]
+fn encode_into_vec(
+    point: &Point,
+    default_tags: &[(String, String)],
+    out: &mut Vec<u8>,
+    estimate: usize,
+) -> Result<()> {
     let start = out.len();
     out.reserve(estimate);
     let r = encode_inner(point, default_tags, out, start);
@@ -403,6 +487,26 @@ pub fn encode_point(
     r
 }
 
+/// Encode `point` (no default tags) and pass the line to `f`, without copying it into a
+/// `Vec` first when it is short (the C API copies it once, into an exactly sized string).
+/// Same output and errors as [`encode_point`].
+#[inline]
+pub(crate) fn encode_point_then<R>(point: &Point, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+    let estimate = point.text_len() + 28 * point.field_count() + 40;
+    if estimate <= STACK_LINE {
+        let mut buf = [0u8; STACK_LINE + 16];
+        let mut line = StackLine::new(&mut buf);
+        encode_inner(point, &[], &mut line, 0)?;
+        if !line.full {
+            return Ok(f(line.as_slice()));
+        }
+    }
+    let mut out = Vec::new();
+    encode_into_vec(point, &[], &mut out, estimate)?;
+    Ok(f(&out))
+}
+
+#[inline(always)]
 fn encode_inner<W: Sink>(
     point: &Point,
     default_tags: &[(String, String)],
@@ -1368,6 +1472,68 @@ mod tests {
             n += 1;
         }
         assert!(n >= 3000, "only {n} values");
+    }
+
+    #[test]
+    fn short_float_path_matches_ryu_path() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut hits = 0;
+        let mut check = |v: f64| {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            if write_short_f64(v, &mut fast) {
+                hits += 1;
+                write_finite_f64_ryu(v, &mut slow);
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    String::from_utf8(slow).unwrap(),
+                    "{v:e} bits {:x}",
+                    v.to_bits()
+                );
+            }
+        };
+        for i in 0..200_000u64 {
+            check(i as f64 * 0.37);
+            check(i as f64 * -0.11);
+            check(i as f64 / 1000.0);
+        }
+        for _ in 0..300_000 {
+            // short decimals of every length and scale, and their neighbours
+            let digits = 1 + rnd() % 17;
+            let m = rnd() % 10u64.pow(digits as u32);
+            let v = m as f64 / 10f64.powi((rnd() % 24) as i32);
+            check(v);
+            check(-v);
+            check(f64::from_bits(v.to_bits() + 1));
+            check(f64::from_bits(v.to_bits().saturating_sub(1)));
+            // arbitrary doubles in and around the fixed range
+            let x = f64::from_bits(rnd());
+            if x.is_finite() {
+                check(x);
+            }
+            let e = (rnd() % 26) as i32 - 6;
+            check((rnd() >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi(e));
+        }
+        for v in [
+            0.0,
+            -0.0,
+            1e-4,
+            0.00011,
+            1e15 - 1.0,
+            1e15,
+            999999999999999.9,
+            0.1,
+            0.5,
+            1.0,
+        ] {
+            check(v);
+        }
+        assert!(hits > 500_000, "{hits}");
     }
 
     // ---- count_lines ----

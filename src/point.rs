@@ -406,7 +406,7 @@ fn cmp_key(arena: &[u8], e: &Entry, kp: u64, key: &[u8]) -> std::cmp::Ordering {
 }
 
 /// Index of `key` in the sorted `entries` (Ok) or where it would go (Err).
-#[inline]
+#[inline(always)]
 fn find(arena: &[u8], entries: &[Entry], kp: u64, key: &[u8]) -> std::result::Result<usize, usize> {
     if entries.len() > INLINE {
         return entries.binary_search_by(|e| cmp_key(arena, e, kp, key));

@@ -21,7 +21,7 @@ pub use client::*;
 pub use conf::*;
 pub use point::*;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -97,6 +97,10 @@ thread_local! {
         server_message: CString::default(),
         http_status: 0,
     });
+    /// True when `LAST` may hold an error (set before `LAST` is written). A `const`
+    /// thread-local without destructor: checking it on every successful call costs a load,
+    /// where touching `LAST` needs its lazy initialisation and a `RefCell` borrow.
+    static LAST_SET: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Make a C string, replacing interior NULs (never expected) so nothing is lost silently.
@@ -105,6 +109,7 @@ pub(crate) fn to_cstring(s: &str) -> CString {
 }
 
 pub(crate) fn set_last_error(e: &Error) {
+    LAST_SET.with(|f| f.set(true));
     LAST.with(|l| {
         if let Ok(mut l) = l.try_borrow_mut() {
             l.code = e.code;
@@ -115,7 +120,17 @@ pub(crate) fn set_last_error(e: &Error) {
     })
 }
 
+#[inline]
 pub(crate) fn clear_last_error() {
+    // `LAST_SET` is false only while `LAST` holds no error: nothing to do (the common case)
+    if LAST_SET.with(Cell::get) {
+        clear_last_error_slow();
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn clear_last_error_slow() {
     LAST.with(|l| {
         if let Ok(mut l) = l.try_borrow_mut() {
             if l.code != Code::Ok {
@@ -124,6 +139,7 @@ pub(crate) fn clear_last_error() {
                 l.server_message = CString::default();
                 l.http_status = 0;
             }
+            LAST_SET.with(|f| f.set(false));
         }
     })
 }
@@ -157,16 +173,66 @@ pub(crate) fn result_of(f: impl FnOnce() -> crate::Result<()>) -> influx_result 
 
 /// Borrow a C string as UTF-8. NULL → INVALID_ARG naming `what`.
 ///
+/// One `strlen` (libc's vectorised one), then an 8-bytes-at-a-time ASCII check; only strings
+/// with non-ASCII bytes go through full UTF-8 validation.
+///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that outlives `'a`.
+#[inline]
 pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> crate::Result<&'a str> {
     if p.is_null() {
-        return Err(Error::invalid_argument(format!("{what} is NULL")));
+        return Err(null_arg(what));
     }
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
-    let c = unsafe { CStr::from_ptr(p) };
-    c.to_str()
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    if is_ascii(bytes) {
+        // SAFETY: every byte is below 0x80, and ASCII text is valid UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    utf8_arg(bytes, what)
+}
+
+#[cold]
+#[inline(never)]
+fn null_arg(what: &str) -> Error {
+    Error::invalid_argument(format!("{what} is NULL"))
+}
+
+/// The non-ASCII path of [`str_arg`]: full validation.
+#[inline(never)]
+fn utf8_arg<'a>(bytes: &'a [u8], what: &str) -> crate::Result<&'a str> {
+    std::str::from_utf8(bytes)
         .map_err(|e| Error::new(Code::InvalidUtf8, format!("{what} is not valid UTF-8: {e}")))
+}
+
+/// Whether every byte of `s` is below 0x80, reading whole words (bytes may be read twice).
+#[inline(always)]
+fn is_ascii(s: &[u8]) -> bool {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let word = |at: usize| {
+        s.get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let half = |at: usize| {
+        s.get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+    };
+    let n = s.len();
+    if n >= 8 {
+        let mut acc = word(n - 8);
+        let mut i = 0;
+        while i + 8 < n {
+            acc |= word(i);
+            i += 8;
+        }
+        return acc & HI == 0;
+    }
+    if n >= 4 {
+        return (half(0) | half(n - 4)) & HI == 0;
+    }
+    s.iter().fold(0u8, |a, &b| a | b) & 0x80 == 0
 }
 
 /// Like [`str_arg`] but NULL gives `None`.
@@ -336,6 +402,67 @@ mod tests {
                 .unwrap(),
             crate::VERSION
         );
+    }
+
+    #[test]
+    fn str_arg_checks_utf8_at_every_length_and_position() {
+        for len in 0..24usize {
+            for pos in 0..len.max(1) {
+                for bad in [None, Some(0x80u8), Some(0xff), Some(0x7f)] {
+                    let mut s = vec![b'a'; len];
+                    if let (Some(b), Some(x)) = (bad, s.get_mut(pos)) {
+                        *x = b;
+                    }
+                    let c = CString::new(s.clone()).unwrap();
+                    // SAFETY: c is a live NUL-terminated string.
+                    let r = unsafe { str_arg(c.as_ptr(), "k") };
+                    match std::str::from_utf8(&s) {
+                        Ok(want) => assert_eq!(r.unwrap(), want),
+                        Err(_) => {
+                            let e = r.unwrap_err();
+                            assert_eq!(e.code, Code::InvalidUtf8);
+                            assert!(
+                                e.message.starts_with("k is not valid UTF-8"),
+                                "{}",
+                                e.message
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let c = CString::new("žluťoučký kůň €").unwrap();
+        // SAFETY: as above.
+        assert_eq!(
+            unsafe { str_arg(c.as_ptr(), "k") }.unwrap(),
+            "žluťoučký kůň €"
+        );
+        // SAFETY: NULL is allowed.
+        let e = unsafe { str_arg(std::ptr::null(), "tag key") }.unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (Code::InvalidArgument, "tag key is NULL")
+        );
+    }
+
+    #[test]
+    fn last_error_is_cleared_by_the_next_success() {
+        let c = CString::new("ok").unwrap();
+        let bad = CString::new("#x").unwrap();
+        for _ in 0..2 {
+            assert!(influx_point_new(bad.as_ptr()).is_null());
+            // SAFETY: static NUL-terminated string.
+            let msg = unsafe { CStr::from_ptr(influx_last_error_message()) };
+            assert!(msg.to_str().unwrap().contains("comment"));
+            let p = influx_point_new(c.as_ptr());
+            assert!(!p.is_null());
+            // SAFETY: as above.
+            assert_eq!(
+                unsafe { CStr::from_ptr(influx_last_error_message()) }.to_bytes(),
+                b""
+            );
+            influx_point_free(p);
+        }
     }
 
     #[test]

@@ -11,6 +11,8 @@ use crate::point::Point;
 /// A point (measurement, tags, fields, optional time). Opaque; owned by the caller.
 /// Not thread-safe: do not use one point from two threads at once (reading it from several
 /// threads while nobody modifies it is fine).
+// Invariant: `inner` is only ever built and modified from C strings (`str_arg`), so none of
+// its strings contains a NUL byte (influx_point_to_line_protocol relies on it).
 pub struct influx_point {
     inner: Point,
 }
@@ -97,6 +99,7 @@ pub extern "C" fn influx_point_add_tag(
 
 /// # Safety
 /// `point` is NULL or a live point; `key` is NULL or a NUL-terminated string.
+#[inline(always)]
 unsafe fn field_args<'a>(
     point: *mut influx_point,
     key: *const c_char,
@@ -199,11 +202,20 @@ pub extern "C" fn influx_point_to_line_protocol(
         // SAFETY: caller contract.
         let p =
             unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
-        let mut buf = Vec::with_capacity(128);
-        crate::line_protocol::encode_point(&p.inner, &[], &mut buf)?;
-        buf.reserve_exact(1);
-        let len = buf.len();
-        let c = CString::new(buf).map_err(|_| Error::internal("line protocol contains NUL"))?;
+        let buf = crate::line_protocol::encode_point_then(&p.inner, |line| {
+            // exactly len + 1 bytes: CString::from_raw (influx_string_free) rebuilds the
+            // allocation from strlen + 1, and no shrinking realloc is needed
+            let mut v = Vec::with_capacity(line.len() + 1);
+            v.extend_from_slice(line);
+            v.push(0);
+            v
+        })?;
+        let len = buf.len() - 1;
+        debug_assert!(!buf[..len].contains(&0));
+        // SAFETY: `buf` ends with its only NUL: every string of an `influx_point` came from a
+        // C string (see `influx_point`), so it has no NUL byte, and the encoder adds only
+        // ASCII punctuation, digits and letters.
+        let c = unsafe { CString::from_vec_with_nul_unchecked(buf) };
         // SAFETY: out checked above; len_out is NULL or writable.
         unsafe {
             *out = c.into_raw();
