@@ -792,6 +792,7 @@ pub fn count_lines(data: &[u8]) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::point::assert_invalid_point;
     use crate::point::{Precision, MAX_STRING_FIELD_LEN};
 
     fn lp(p: &Point) -> String {
@@ -812,20 +813,6 @@ mod tests {
         let mut out = Vec::new();
         write_f64(v, &mut out);
         String::from_utf8(out).unwrap()
-    }
-
-    fn assert_invalid_point<T: std::fmt::Debug>(r: Result<T>, needle: &str) {
-        match r {
-            Err(e) => {
-                assert_eq!(e.code, Code::InvalidPoint, "{e:?}");
-                assert!(
-                    e.message.contains(needle),
-                    "{:?} does not contain {needle:?}",
-                    e.message
-                );
-            }
-            Ok(v) => panic!("expected InvalidPoint, got Ok({v:?})"),
-        }
     }
 
     // ---- seed vectors (conformance/seed_vectors.jsonl) ----

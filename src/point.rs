@@ -1030,10 +1030,25 @@ impl fmt::Debug for Point {
     }
 }
 
+/// Test helper shared by the point and line-protocol tests.
+#[cfg(test)]
+pub(crate) fn assert_invalid_point<T: fmt::Debug>(r: Result<T>, needle: &str) {
+    match r {
+        Err(e) => {
+            assert_eq!(e.code, crate::error::Code::InvalidPoint, "{e:?}");
+            assert!(
+                e.message.contains(needle),
+                "{:?} does not contain {needle:?}",
+                e.message
+            );
+        }
+        Ok(v) => panic!("expected an InvalidPoint error, got Ok({v:?})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Code;
 
     fn tags(p: &Point) -> Vec<(String, String)> {
         p.tags()
@@ -1043,20 +1058,6 @@ mod tests {
 
     fn field_keys(p: &Point) -> Vec<String> {
         p.fields().map(|(k, _)| k.to_string()).collect()
-    }
-
-    fn is_invalid_point<T: fmt::Debug>(r: Result<T>, needle: &str) {
-        match r {
-            Err(e) => {
-                assert_eq!(e.code, Code::InvalidPoint, "{e:?}");
-                assert!(
-                    e.message.contains(needle),
-                    "{:?} does not contain {needle:?}",
-                    e.message
-                );
-            }
-            Ok(v) => panic!("expected an InvalidPoint error, got Ok({v:?})"),
-        }
     }
 
     #[test]
@@ -1085,13 +1086,13 @@ mod tests {
 
     #[test]
     fn measurement_rules() {
-        is_invalid_point(Point::new(""), "empty");
-        is_invalid_point(Point::new("#hash"), "'#'");
-        is_invalid_point(Point::new(&"m".repeat(MAX_KEY_LEN + 1)), "65535");
+        assert_invalid_point(Point::new(""), "empty");
+        assert_invalid_point(Point::new("#hash"), "'#'");
+        assert_invalid_point(Point::new(&"m".repeat(MAX_KEY_LEN + 1)), "65535");
         assert!(Point::new(&"m".repeat(MAX_KEY_LEN)).is_ok());
-        is_invalid_point(Point::new("cpu\\"), "backslash");
-        is_invalid_point(Point::new("cpu\\,x"), "backslash");
-        is_invalid_point(Point::new("cpu\\ x"), "backslash");
+        assert_invalid_point(Point::new("cpu\\"), "backslash");
+        assert_invalid_point(Point::new("cpu\\,x"), "backslash");
+        assert_invalid_point(Point::new("cpu\\ x"), "backslash");
         // '=' is not escaped in a measurement, so a backslash before it is fine
         assert_eq!(Point::new("a\\=b").unwrap().measurement(), "a\\=b");
         assert_eq!(Point::new("a#b").unwrap().measurement(), "a#b");
@@ -1133,15 +1134,15 @@ mod tests {
     fn tag_errors_name_the_key() {
         let mut p = Point::new("m").unwrap();
         for k in ["_measurement", "_field", "time"] {
-            is_invalid_point(p.tag(k, "v"), k);
+            assert_invalid_point(p.tag(k, "v"), k);
         }
-        is_invalid_point(p.tag("path", "C:\\"), "\"path\"");
-        is_invalid_point(p.tag("path", "a\\ b"), "backslash");
-        is_invalid_point(p.tag("path", "a\\,b"), "backslash");
-        is_invalid_point(p.tag("path", "a\\=b"), "backslash");
-        is_invalid_point(p.tag("k\\", "v"), "backslash");
-        is_invalid_point(p.tag(&"k".repeat(MAX_KEY_LEN + 1), "v"), "65535");
-        is_invalid_point(p.tag("big", &"v".repeat(MAX_KEY_LEN + 1)), "\"big\"");
+        assert_invalid_point(p.tag("path", "C:\\"), "\"path\"");
+        assert_invalid_point(p.tag("path", "a\\ b"), "backslash");
+        assert_invalid_point(p.tag("path", "a\\,b"), "backslash");
+        assert_invalid_point(p.tag("path", "a\\=b"), "backslash");
+        assert_invalid_point(p.tag("k\\", "v"), "backslash");
+        assert_invalid_point(p.tag(&"k".repeat(MAX_KEY_LEN + 1), "v"), "65535");
+        assert_invalid_point(p.tag("big", &"v".repeat(MAX_KEY_LEN + 1)), "\"big\"");
         assert_eq!(p.tag_count(), 0);
         // allowed backslashes
         p.tag("path", "C:\\dir\\x").unwrap();
@@ -1149,7 +1150,7 @@ mod tests {
         p.tag("Time", "v").unwrap();
         assert_eq!(p.tag_count(), 3);
         // a failed overwrite keeps the old value
-        is_invalid_point(p.tag("path", "bad\\"), "path");
+        assert_invalid_point(p.tag("path", "bad\\"), "path");
         assert_eq!(
             p.tags().find(|(k, _)| *k == "path").unwrap().1,
             "C:\\dir\\x"
@@ -1188,11 +1189,11 @@ mod tests {
     #[test]
     fn field_errors() {
         let mut p = Point::new("m").unwrap();
-        is_invalid_point(p.field_i64("", 1), "empty");
-        is_invalid_point(p.field_i64("k\\", 1), "backslash");
-        is_invalid_point(p.field_i64("k\\=x", 1), "backslash");
-        is_invalid_point(p.field_bool(&"k".repeat(MAX_KEY_LEN + 1), true), "65535");
-        is_invalid_point(
+        assert_invalid_point(p.field_i64("", 1), "empty");
+        assert_invalid_point(p.field_i64("k\\", 1), "backslash");
+        assert_invalid_point(p.field_i64("k\\=x", 1), "backslash");
+        assert_invalid_point(p.field_bool(&"k".repeat(MAX_KEY_LEN + 1), true), "65535");
+        assert_invalid_point(
             p.field_str("big", &"x".repeat(MAX_STRING_FIELD_LEN + 1)),
             "\"big\"",
         );
@@ -1220,9 +1221,9 @@ mod tests {
         assert_eq!(p.precision(), Precision::Ns);
         p.set_time(MAX_TIME_NS, Precision::Ns).unwrap();
         p.set_time(MIN_TIME_NS, Precision::Ns).unwrap();
-        is_invalid_point(p.set_time(i64::MAX, Precision::Ns), "range");
-        is_invalid_point(p.set_time(i64::MIN, Precision::Ns), "range");
-        is_invalid_point(p.set_time(i64::MIN + 1, Precision::Ns), "range");
+        assert_invalid_point(p.set_time(i64::MAX, Precision::Ns), "range");
+        assert_invalid_point(p.set_time(i64::MIN, Precision::Ns), "range");
+        assert_invalid_point(p.set_time(i64::MIN + 1, Precision::Ns), "range");
         assert_eq!(p.time(), Some(MIN_TIME_NS)); // unchanged by the failures
         for prec in [Precision::Us, Precision::Ms, Precision::S] {
             let n = prec.nanos_per_unit();
@@ -1231,10 +1232,10 @@ mod tests {
             p.set_time(hi, prec).unwrap();
             assert_eq!((p.time(), p.precision()), (Some(hi), prec));
             p.set_time(lo, prec).unwrap();
-            is_invalid_point(p.set_time(hi + 1, prec), "range");
-            is_invalid_point(p.set_time(lo - 1, prec), "range");
-            is_invalid_point(p.set_time(i64::MAX, prec), "range");
-            is_invalid_point(p.set_time(i64::MIN, prec), "range");
+            assert_invalid_point(p.set_time(hi + 1, prec), "range");
+            assert_invalid_point(p.set_time(lo - 1, prec), "range");
+            assert_invalid_point(p.set_time(i64::MAX, prec), "range");
+            assert_invalid_point(p.set_time(i64::MIN, prec), "range");
             assert_eq!((p.time(), p.precision()), (Some(lo), prec));
         }
         assert_eq!(MAX_TIME_NS / 1_000_000_000, 9_223_372_036);
@@ -1251,7 +1252,7 @@ mod tests {
         p.field_str("s", &"x".repeat(1000)).unwrap();
         p.set_time(5, Precision::S).unwrap();
         let cap = p.arena.capacity();
-        is_invalid_point(p.clear(""), "empty");
+        assert_invalid_point(p.clear(""), "empty");
         assert_eq!(p.measurement(), "cpu"); // unchanged on error
         assert_eq!(p.tag_count(), 1);
         p.clear("mem").unwrap();
