@@ -4,8 +4,8 @@
 #
 #   scripts/test.sh
 #
-# Steps: build/cache influxd (scripts/influxdb.sh build), start one server for the whole
-# run, check the generated header and CONFIGURATION.md are current, cargo tests (unit,
+# Steps: build/cache influxd (scripts/influxdb.sh build), check the generated header and
+# CONFIGURATION.md are current, rustfmt + clippy, start one server for the whole run, cargo tests (unit,
 # faulty-server, real-server), C tests through the header with CMake/ctest, the same C tests
 # under AddressSanitizer + UBSan, then stop the server.
 set -euo pipefail
@@ -28,6 +28,10 @@ if ! diff -u CONFIGURATION.md "${CARGO_TARGET_DIR}/CONFIGURATION.md.new"; then
     exit 1
 fi
 echo "CONFIGURATION.md up to date"
+
+step "lint: rustfmt, clippy (warnings are errors)"
+cargo fmt --check
+cargo clippy --release --all-targets --quiet -- -D warnings
 
 step "start InfluxDB 2.x"
 eval "$(scripts/influxdb.sh start)"
