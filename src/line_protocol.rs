@@ -27,10 +27,14 @@ pub(crate) fn put_bytes(out: &mut Vec<u8>, s: &[u8]) {
             out.truncate(start + n - 4);
             out.extend_from_slice(b);
         }
-    } else {
-        for &b in s {
-            out.push(b);
+    } else if n >= 2 {
+        if let (Some(a), Some(b)) = (s.first_chunk::<2>(), s.last_chunk::<2>()) {
+            out.extend_from_slice(a);
+            out.truncate(start + n - 2);
+            out.extend_from_slice(b);
         }
+    } else if let Some(&b) = s.first() {
+        out.push(b);
     }
 }
 
@@ -40,6 +44,27 @@ trait Sink {
     fn put(&mut self, s: &[u8]);
     fn byte(&mut self, b: u8);
     fn len(&self) -> usize;
+    /// Run a slow (not inlined) writer on this sink. The stack line hands it a copy of
+    /// itself and takes the position back, so that the caller's line never has its address
+    /// taken and its write position can stay in a register.
+    fn detour(&mut self, op: Slow<'_>);
+}
+
+/// The out-of-line writers of the encoder.
+#[derive(Clone, Copy)]
+enum Slow<'s> {
+    Escape(&'s [u8], &'static [u8; 256]),
+    EscapeString(&'s [u8]),
+    Float(f64),
+}
+
+#[inline(always)]
+fn run_slow<W: Sink>(op: Slow<'_>, w: &mut W) {
+    match op {
+        Slow::Escape(s, table) => escape_slow(s, table, w),
+        Slow::EscapeString(s) => escape_string_slow(s, w),
+        Slow::Float(v) => write_finite_f64_ryu(v, w),
+    }
 }
 
 impl Sink for Vec<u8> {
@@ -55,6 +80,10 @@ impl Sink for Vec<u8> {
     fn len(&self) -> usize {
         Vec::len(self)
     }
+    #[inline(always)]
+    fn detour(&mut self, op: Slow<'_>) {
+        run_slow(op, self)
+    }
 }
 
 /// Lines up to this many bytes are built on the stack first.
@@ -64,20 +93,27 @@ struct StackLine<'a> {
     /// 16 bytes of slack so that short pieces are written as fixed-size chunks. Borrowed
     /// (not a field array): stores through it cannot alias `n`, which can stay in a register
     b: &'a mut [u8; STACK_LINE + 16],
-    /// bytes written, <= STACK_LINE
+    /// bytes of the line so far; more than STACK_LINE means the line did not fit (the
+    /// content is then invalid: encode into the Vec instead). Writes go to
+    /// `min(n, STACK_LINE)`, so they always land in `b` without a separate overflow flag.
     n: usize,
-    /// the line did not fit: the content is invalid, encode into the Vec instead
-    full: bool,
 }
 
 impl<'a> StackLine<'a> {
     #[inline(always)]
     fn new(b: &'a mut [u8; STACK_LINE + 16]) -> StackLine<'a> {
-        StackLine {
-            b,
-            n: 0,
-            full: false,
-        }
+        StackLine { b, n: 0 }
+    }
+
+    /// Where the next write goes (at most STACK_LINE).
+    #[inline(always)]
+    fn pos(&self) -> usize {
+        self.n.min(STACK_LINE)
+    }
+
+    #[inline(always)]
+    fn full(&self) -> bool {
+        self.n > STACK_LINE
     }
 
     #[inline(always)]
@@ -95,11 +131,9 @@ impl<'a> StackLine<'a> {
     }
 
     #[inline(always)]
-    fn advance(&mut self, len: usize) {
-        self.n += len;
-        if self.n > STACK_LINE {
-            self.full = true;
-            self.n = STACK_LINE;
+    fn w2(&mut self, at: usize, a: &[u8; 2]) {
+        if let Some(d) = self.b.get_mut(at..).and_then(|t| t.first_chunk_mut::<2>()) {
+            *d = *a;
         }
     }
 
@@ -111,47 +145,56 @@ impl<'a> StackLine<'a> {
 impl Sink for StackLine<'_> {
     #[inline(always)]
     fn put(&mut self, s: &[u8]) {
-        let n = self.n;
+        let p = self.pos();
         let len = s.len();
         if len <= 16 {
-            // every write lands in [n, n + 16), inside `b` because n <= STACK_LINE
+            // every write lands in [p, p + 16), inside `b` because p <= STACK_LINE
             if len >= 8 {
                 if let (Some(a), Some(z)) = (s.first_chunk::<8>(), s.last_chunk::<8>()) {
-                    self.w8(n, a);
-                    self.w8(n + len - 8, z);
+                    self.w8(p, a);
+                    self.w8(p + len - 8, z);
                 }
             } else if len >= 4 {
                 if let (Some(a), Some(z)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
-                    self.w4(n, a);
-                    self.w4(n + len - 4, z);
+                    self.w4(p, a);
+                    self.w4(p + len - 4, z);
                 }
-            } else {
-                for (i, &c) in s.iter().enumerate() {
-                    if let Some(d) = self.b.get_mut(n + i) {
-                        *d = c;
-                    }
+            } else if len >= 2 {
+                if let (Some(a), Some(z)) = (s.first_chunk::<2>(), s.last_chunk::<2>()) {
+                    self.w2(p, a);
+                    self.w2(p + len - 2, z);
                 }
+            } else if let (Some(&c), Some(d)) = (s.first(), self.b.get_mut(p)) {
+                *d = c;
             }
-            self.advance(len);
-        } else if let Some(d) = self.b.get_mut(n..n + len) {
+        } else if let Some(d) = self.b.get_mut(p..p + len) {
             d.copy_from_slice(s);
-            self.advance(len);
-        } else {
-            self.full = true;
         }
+        self.n += len;
     }
 
     #[inline(always)]
     fn byte(&mut self, c: u8) {
-        if let Some(d) = self.b.get_mut(self.n) {
+        let p = self.pos();
+        if let Some(d) = self.b.get_mut(p) {
             *d = c;
         }
-        self.advance(1);
+        self.n += 1;
     }
 
     #[inline(always)]
     fn len(&self) -> usize {
         self.n
+    }
+    #[inline(always)]
+    fn detour(&mut self, op: Slow<'_>) {
+        let mut t = StackLine {
+            b: &mut *self.b,
+            n: self.n,
+        };
+        run_slow(op, &mut t);
+        let n = t.n;
+        self.n = n;
     }
 }
 
@@ -271,7 +314,7 @@ pub fn write_f64(v: f64, out: &mut Vec<u8>) {
 #[inline(always)]
 fn write_finite_f64<W: Sink>(v: f64, w: &mut W) {
     if !write_short_f64(v, w) {
-        write_finite_f64_ryu(v, w)
+        w.detour(Slow::Float(v))
     }
 }
 
@@ -462,7 +505,7 @@ pub fn encode_point(
         let mut buf = [0u8; STACK_LINE + 16];
         let mut line = StackLine::new(&mut buf);
         encode_inner(point, default_tags, &mut line, 0)?;
-        if !line.full {
+        if !line.full() {
             out.extend_from_slice(line.as_slice());
             return Ok(());
         }
@@ -497,7 +540,7 @@ pub(crate) fn encode_point_then<R>(point: &Point, f: impl FnOnce(&[u8]) -> R) ->
         let mut buf = [0u8; STACK_LINE + 16];
         let mut line = StackLine::new(&mut buf);
         encode_inner(point, &[], &mut line, 0)?;
-        if !line.full {
+        if !line.full() {
             return Ok(f(line.as_slice()));
         }
     }
@@ -514,7 +557,7 @@ fn encode_inner<W: Sink>(
     start: usize,
 ) -> Result<()> {
     match point.measurement_raw() {
-        (m, true) => escape_slow(m, &MEASUREMENT_ESCAPES, w),
+        (m, true) => w.detour(Slow::Escape(m, &MEASUREMENT_ESCAPES)),
         (m, false) => w.put(m),
     }
 
@@ -579,7 +622,7 @@ fn encode_inner<W: Sink>(
             RawValue::Str(s, esc) => {
                 w.byte(b'"');
                 if esc {
-                    escape_string_slow(s, w);
+                    w.detour(Slow::EscapeString(s));
                 } else {
                     w.put(s);
                 }
@@ -615,7 +658,7 @@ fn nothing_to_write(point: &Point) -> Error {
 #[inline(always)]
 fn put_key<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
     if esc {
-        escape_slow(s, &KEY_ESCAPES, w)
+        w.detour(Slow::Escape(s, &KEY_ESCAPES))
     } else {
         w.put(s)
     }

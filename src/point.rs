@@ -233,6 +233,23 @@ impl Entry {
         self.payload = payload;
     }
 
+    /// The key's bytes (spans lie inside the arena, which is at most u32::MAX bytes, so the
+    /// end needs no overflow check in usize).
+    #[inline(always)]
+    fn key_in<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        let start = self.meta as u32 as usize;
+        let len = usize::from((self.meta >> 32) as u16);
+        arena.get(start..start + len).unwrap_or(&[])
+    }
+
+    /// The string value's bytes; only for entries holding a string (all tags).
+    #[inline(always)]
+    fn str_in<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        let start = (self.payload >> 32) as usize;
+        let end = self.payload as u32 as usize;
+        arena.get(start..end).unwrap_or(&[])
+    }
+
     /// The string value's span (empty for non-string values).
     #[inline(always)]
     fn value_span(&self) -> Span {
@@ -442,18 +459,6 @@ const fn repeat(b: u8) -> u64 {
 const LO: u64 = repeat(0x01);
 const HI: u64 = repeat(0x80);
 
-/// Whether any byte of `x` is zero.
-#[inline(always)]
-fn has_zero(x: u64) -> bool {
-    x.wrapping_sub(LO) & !x & HI != 0
-}
-
-/// Whether any byte of `x` is below 0x21 (space and control bytes).
-#[inline(always)]
-fn has_below_0x21(x: u64) -> bool {
-    x.wrapping_sub(repeat(0x21)) & !x & HI != 0
-}
-
 #[inline(always)]
 fn load_u64_le(s: &[u8], at: usize) -> u64 {
     s.get(at..at + 8)
@@ -495,11 +500,18 @@ fn any_word(s: &[u8], pad: u8, word: impl Fn(u64) -> bool) -> bool {
 /// time; a `false` only means "look closer".
 #[inline]
 pub(crate) fn is_plain(s: &[u8]) -> bool {
+    // One "any byte matches" test for all four conditions: each `y - LO` (or `x - 0x21s`)
+    // term sets a byte's high bit where that byte is zero (below 0x21), borrows only
+    // propagating above a real match, and `!x & HI` is shared because every pattern byte is
+    // below 0x80 (so `x ^ c` has the same high bits as `x`).
     !any_word(s, b'a', |x| {
-        has_below_0x21(x)
-            || has_zero(x ^ repeat(b','))
-            || has_zero(x ^ repeat(b'='))
-            || has_zero(x ^ repeat(b'\\'))
+        (x.wrapping_sub(repeat(0x21))
+            | (x ^ repeat(b',')).wrapping_sub(LO)
+            | (x ^ repeat(b'=')).wrapping_sub(LO)
+            | (x ^ repeat(b'\\')).wrapping_sub(LO))
+            & !x
+            & HI
+            != 0
     })
 }
 
@@ -507,7 +519,7 @@ pub(crate) fn is_plain(s: &[u8]) -> bool {
 #[inline]
 pub(crate) fn string_needs_escape(s: &[u8]) -> bool {
     any_word(s, 0, |x| {
-        has_zero(x ^ repeat(b'"')) || has_zero(x ^ repeat(b'\\'))
+        ((x ^ repeat(b'"')).wrapping_sub(LO) | (x ^ repeat(b'\\')).wrapping_sub(LO)) & !x & HI != 0
     })
 }
 
@@ -690,6 +702,12 @@ impl Point {
         Ok(())
     }
 
+    /// Small enough to keep for reuse after its owner is done with it (the C API keeps a
+    /// few freed points per thread): entries inline, arena of at most `max_arena` bytes.
+    pub(crate) fn is_small(&self, max_arena: usize) -> bool {
+        matches!(self.entries, Entries::Inline { .. }) && self.arena.capacity() <= max_arena
+    }
+
     pub fn measurement(&self) -> &str {
         span_str(&self.arena, self.measurement)
     }
@@ -732,6 +750,7 @@ impl Point {
 
     /// Set a tag. An empty key or value is accepted and not written; an empty value removes
     /// a tag set earlier under the same key. Setting a key again keeps the last value.
+    #[inline]
     pub fn tag(&mut self, key: &str, value: &str) -> Result<()> {
         if key.is_empty() {
             return Ok(());
@@ -804,20 +823,24 @@ impl Point {
     }
 
     /// Set a float field. NaN and ±Inf are stored but not written (seed behaviour).
+    #[inline]
     pub fn field_f64(&mut self, key: &str, v: f64) -> Result<()> {
         self.set_field(key, Value::F64(v), "")
     }
 
     /// Set a signed integer field (written with suffix `i`).
+    #[inline]
     pub fn field_i64(&mut self, key: &str, v: i64) -> Result<()> {
         self.set_field(key, Value::I64(v), "")
     }
 
     /// Set an unsigned integer field (written with suffix `u`).
+    #[inline]
     pub fn field_u64(&mut self, key: &str, v: u64) -> Result<()> {
         self.set_field(key, Value::U64(v), "")
     }
 
+    #[inline]
     pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
         self.set_field(key, Value::Bool(v), "")
     }
@@ -912,10 +935,11 @@ impl Point {
 
     /// Encoder access: tags as raw bytes with their escaping flags.
     pub(crate) fn tags_raw(&self) -> impl Iterator<Item = RawTag<'_>> + '_ {
+        // every tag entry holds a string value (see `Point::tag`)
         self.tag_entries().iter().map(move |e| RawTag {
-            key: span_bytes(&self.arena, e.key()),
+            key: e.key_in(&self.arena),
             key_esc: e.esc() & ESC_KEY != 0,
-            value: span_bytes(&self.arena, e.value_span()),
+            value: e.str_in(&self.arena),
             value_esc: e.esc() & ESC_VALUE != 0,
         })
     }
@@ -928,11 +952,9 @@ impl Point {
                 Value::I64(x) => RawValue::I64(x),
                 Value::U64(x) => RawValue::U64(x),
                 Value::Bool(x) => RawValue::Bool(x),
-                Value::Str(s) => {
-                    RawValue::Str(span_bytes(&self.arena, s), e.esc() & ESC_VALUE != 0)
-                }
+                Value::Str(_) => RawValue::Str(e.str_in(&self.arena), e.esc() & ESC_VALUE != 0),
             };
-            (span_bytes(&self.arena, e.key()), e.esc() & ESC_KEY != 0, v)
+            (e.key_in(&self.arena), e.esc() & ESC_KEY != 0, v)
         })
     }
 

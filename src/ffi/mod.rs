@@ -145,29 +145,43 @@ fn clear_last_error_slow() {
 }
 
 /// Run `f` at the C boundary: a panic becomes `fallback` plus an INTERNAL last error.
+/// Inlined into each export, so the body's arguments stay in registers.
+#[inline(always)]
 pub(crate) fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(v) => v,
         Err(_) => {
-            set_last_error(&Error::internal(
-                "internal error: a panic was caught at the C boundary",
-            ));
+            caught_panic();
             fallback
         }
     }
 }
 
+#[cold]
+#[inline(never)]
+fn caught_panic() {
+    set_last_error(&Error::internal(
+        "internal error: a panic was caught at the C boundary",
+    ));
+}
+
+/// Record `e` as this thread's last error and return its code (cold: the error path).
+#[cold]
+#[inline(never)]
+fn failed(e: Error) -> influx_result {
+    set_last_error(&e);
+    e.code as influx_result
+}
+
 /// Run a fallible body at the C boundary and turn its outcome into a result code.
+#[inline(always)]
 pub(crate) fn result_of(f: impl FnOnce() -> crate::Result<()>) -> influx_result {
     guard(INFLUX_ERR_INTERNAL, || match f() {
         Ok(()) => {
             clear_last_error();
             INFLUX_OK
         }
-        Err(e) => {
-            set_last_error(&e);
-            e.code as influx_result
-        }
+        Err(e) => failed(e),
     })
 }
 

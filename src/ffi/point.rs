@@ -1,5 +1,6 @@
 //! `influx_point`: build a point and render its line protocol.
 
+use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
 use super::{
@@ -39,11 +40,11 @@ unsafe fn point_mut<'a>(p: *mut influx_point) -> crate::Result<&'a mut Point> {
 pub extern "C" fn influx_point_new(measurement: *const c_char) -> *mut influx_point {
     guard(std::ptr::null_mut(), || {
         // SAFETY: C caller passes NULL or a NUL-terminated string.
-        let r = unsafe { str_arg(measurement, "measurement") }.and_then(Point::new);
+        let r = unsafe { str_arg(measurement, "measurement") }.and_then(new_point);
         match r {
             Ok(p) => {
                 super::clear_last_error();
-                Box::into_raw(Box::new(influx_point { inner: p }))
+                Box::into_raw(p)
             }
             Err(e) => {
                 set_last_error(&e);
@@ -53,13 +54,69 @@ pub extern "C" fn influx_point_new(measurement: *const c_char) -> *mut influx_po
     })
 }
 
+/// Freed points kept per thread for reuse by `influx_point_new` (saves the two allocations
+/// and frees of a point in the usual new / fill / encode / free loop).
+const POOL_MAX: usize = 4;
+/// Only points whose arena stayed this small are kept (bounds the memory held).
+const POOL_MAX_ARENA: usize = 1024;
+
+thread_local! {
+    // boxed on purpose: the pool hands back the very allocation a point lives in
+    #[allow(clippy::vec_box)]
+    static POOL: RefCell<Vec<Box<influx_point>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A point with measurement `m`: a reused one (cleared, exactly like a new point) if the
+/// pool has one, else a new allocation. Same errors as `Point::new`.
+#[inline]
+fn new_point(m: &str) -> crate::Result<Box<influx_point>> {
+    let pooled = POOL
+        .try_with(|pool| pool.try_borrow_mut().ok().and_then(|mut v| v.pop()))
+        .ok()
+        .flatten();
+    match pooled {
+        Some(mut b) => match b.inner.clear(m) {
+            Ok(()) => Ok(b),
+            Err(e) => {
+                release_point(b);
+                Err(e)
+            }
+        },
+        None => Ok(Box::new(influx_point {
+            inner: Point::new(m)?,
+        })),
+    }
+}
+
+/// Keep `b` for reuse if the pool has room and it is small, else drop it.
+#[inline]
+fn release_point(b: Box<influx_point>) {
+    if !b.inner.is_small(POOL_MAX_ARENA) {
+        return;
+    }
+    let mut b = Some(b);
+    // fails during thread teardown or re-entrance: then `b` is simply dropped
+    let _ = POOL.try_with(|pool| {
+        if let Ok(mut v) = pool.try_borrow_mut() {
+            if v.len() < POOL_MAX {
+                if v.capacity() == 0 {
+                    v.reserve_exact(POOL_MAX);
+                }
+                if let Some(b) = b.take() {
+                    v.push(b);
+                }
+            }
+        }
+    });
+}
+
 /// Free a point. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn influx_point_free(point: *mut influx_point) {
     guard((), || {
         if !point.is_null() {
             // SAFETY: created by influx_point_new and not freed before (caller contract).
-            drop(unsafe { Box::from_raw(point) });
+            release_point(unsafe { Box::from_raw(point) });
         }
     })
 }
