@@ -458,7 +458,8 @@ influx_result influx_conf_set_callbacks(struct influx_conf *conf, influx_success
 struct influx_point *influx_point_new(const char *measurement);
 
 /*
- Free a point. NULL is a no-op.
+ Free a point. NULL is a no-op. (A small point may be kept by the calling thread for reuse
+ by its next influx_point_new(); up to 4 per thread, released when the thread exits.)
  */
 void influx_point_free(struct influx_point *point);
 
