@@ -155,6 +155,11 @@ impl Shared {
     /// Mark a batch settled and free its buffer space.
     fn settle(&self, st: &mut State, id: u64, lines: usize, bytes: usize) {
         st.unsettled.remove(&id);
+        self.release(st, lines, bytes);
+    }
+
+    /// Free the buffer space of reported lines and wake waiters (flush, blocked writers, close).
+    fn release(&self, st: &mut State, lines: usize, bytes: usize) {
         st.stats.buffered_lines -= lines as u64;
         st.stats.buffered_bytes -= bytes as u64;
         self.settled.notify_all();
@@ -408,21 +413,16 @@ impl Batcher {
             // the deadline; only an HTTP request already under way (bounded by `timeout`)
             // can make close return later than max_close_wait.
             let left: Vec<Batch> = st.ready.drain(..).collect();
-            let msg = format!(
-                "not delivered within max_close_wait ({} ms)",
-                sh.opts.max_close_wait.as_millis()
-            );
             drop(st);
-            let err = Error::new(Code::TimedOut, msg);
+            let err = close_timeout_error(sh, None);
             for b in &left {
-                sh.report(|l| l.on_error(&info(b, 0), &err));
+                finish(sh, b, 0, Err(&err));
             }
             st = lock(&sh.state);
             for b in &left {
-                st.stats.failed += b.lines as u64;
-                st.undelivered_at_close += b.lines as u64;
-                sh.settle(&mut st, b.id, b.lines, b.data.len() + 1);
+                st.unsettled.remove(&b.id);
             }
+            sh.settled.notify_all();
             while !st.unsettled.is_empty() {
                 st = sh.settled.wait(st).unwrap_or_else(|e| e.into_inner());
             }
@@ -561,9 +561,7 @@ fn finish(sh: &Shared, part: &Batch, attempts: u32, outcome: std::result::Result
             }
         }
     }
-    st.stats.buffered_lines -= part.lines as u64;
-    st.stats.buffered_bytes -= (part.data.len() + 1) as u64;
-    sh.settled.notify_all();
+    sh.release(&mut st, part.lines, part.data.len() + 1);
 }
 
 fn close_timeout_error(sh: &Shared, last: Option<&Error>) -> Error {
