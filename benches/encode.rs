@@ -12,8 +12,14 @@ use std::time::Instant;
 use influxdb_client::line_protocol::encode_point;
 use influxdb_client::point::{Point, Precision};
 
-const N: u64 = 1_000_000;
-const ROUNDS: usize = 5;
+/// Points per round and rounds: ENCODE_N / ENCODE_ROUNDS (defaults 1,000,000 and 5; small
+/// values are for profilers such as callgrind).
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 struct Inputs {
     hosts: Vec<String>,
@@ -93,32 +99,28 @@ fn baseline(inp: &Inputs, i: u64, out: &mut Vec<u8>) {
     out.extend_from_slice(ib.format(ts(i)).as_bytes());
 }
 
-/// Best of ROUNDS: ns per point for `f` over N points, appending lines to one reused buffer.
-fn measure(mut f: impl FnMut(u64, &mut Vec<u8>)) -> f64 {
-    let mut out = Vec::with_capacity(128 << 20);
-    let mut best = f64::INFINITY;
-    for _ in 0..ROUNDS {
-        out.clear();
-        let t = Instant::now();
-        for i in 0..N {
-            f(black_box(i), &mut out);
-            out.push(b'\n');
-        }
-        black_box(&out);
-        let ns = t.elapsed().as_nanos() as f64 / N as f64;
-        best = best.min(ns);
+/// ns per point for `f` over `n` points, appending lines to `out` (cleared first).
+fn time_round(n: u64, out: &mut Vec<u8>, mut f: impl FnMut(u64, &mut Vec<u8>)) -> f64 {
+    out.clear();
+    let t = Instant::now();
+    for i in 0..n {
+        f(black_box(i), out);
+        out.push(b'\n');
     }
-    best
+    black_box(&*out);
+    t.elapsed().as_nanos() as f64 / n as f64
 }
 
 fn main() {
+    let n = env_or("ENCODE_N", 1_000_000).max(1);
+    let rounds = env_or("ENCODE_ROUNDS", 5).max(1);
     let inp = Inputs::new();
 
     // identical bytes on a sample
     let mut a = Vec::new();
     let mut b = Vec::new();
     let mut p = Point::new("cpu").unwrap();
-    for i in (0..2000).chain((0..N).step_by(997)).chain([N - 1]) {
+    for i in (0..2000).chain((0..n).step_by(997)).chain([n - 1]) {
         a.clear();
         b.clear();
         ours_new(&inp, i, &mut a);
@@ -136,12 +138,23 @@ fn main() {
     }
     println!("sample line: {}", String::from_utf8_lossy(&b));
 
-    let base = measure(|i, out| baseline(&inp, i, out));
-    let ours = measure(|i, out| ours_new(&inp, i, out));
-    let mut p = Point::new("cpu").unwrap();
-    let reuse = measure(|i, out| ours_reuse(&mut p, &inp, i, out));
+    // Interleaved rounds (baseline, new, reuse, baseline, ...): a slow spell of the machine
+    // hits all three alike. Best of the rounds for each.
+    let mut out = Vec::with_capacity((n as usize).saturating_mul(128).min(256 << 20));
+    let (mut base, mut ours, mut reuse) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
+    for r in 1..=rounds {
+        let b = time_round(n, &mut out, |i, o| baseline(&inp, i, o));
+        let o = time_round(n, &mut out, |i, o| ours_new(&inp, i, o));
+        let u = time_round(n, &mut out, |i, o| ours_reuse(&mut p, &inp, i, o));
+        println!("  round {r}: baseline {b:.1}  new {o:.1}  reuse {u:.1} ns/point");
+        base = base.min(b);
+        ours = ours.min(o);
+        reuse = reuse.min(u);
+    }
 
-    println!("{N} standard points (2 tags, 4 fields, ns time), best of {ROUNDS} rounds:");
+    println!(
+        "{n} standard points (2 tags, 4 fields, ns time), best of {rounds} interleaved rounds:"
+    );
     println!("  baseline (direct push)          {base:7.1} ns/point");
     println!(
         "  ours: Point::new + encode_point {ours:7.1} ns/point  ratio {:.2}x",

@@ -495,6 +495,9 @@ pub fn encode_point(
     default_tags: &[(String, String)],
     out: &mut Vec<u8>,
 ) -> Result<()> {
+    if point.is_partial() {
+        return encode_point(&point.settled(), default_tags, out);
+    }
     // numbers take at most 24 bytes, the time 20; escaping may exceed this (then the
     // stack line reports `full` and the line is encoded again into `out`)
     let mut estimate = point.text_len() + 28 * point.field_count() + 40;
@@ -535,6 +538,9 @@ fn encode_into_vec(
 /// Same output and errors as [`encode_point`].
 #[inline]
 pub(crate) fn encode_point_then<R>(point: &Point, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+    if point.is_partial() {
+        return encode_point_then(&point.settled(), f);
+    }
     let estimate = point.text_len() + 28 * point.field_count() + 40;
     if estimate <= STACK_LINE {
         let mut buf = [0u8; STACK_LINE + 16];

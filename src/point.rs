@@ -139,7 +139,8 @@ struct Entry {
     /// first 8 key bytes, big-endian, zero-padded: orders most keys without a memcmp
     prefix: u64,
     /// key start (bits 0..32), key length (32..48; keys are at most 65535 bytes),
-    /// value kind (48..56), ESC_KEY | ESC_VALUE (56..64)
+    /// value kind (48..52), ESC_KEY | ESC_VALUE (52..56), insertion order (56..64, see
+    /// [`Point::clear`])
     meta: u64,
     /// f64 bits, i64/u64 bits, bool, or a string's span (start << 32 | end)
     payload: u64,
@@ -159,29 +160,44 @@ impl Entry {
     };
 
     #[inline(always)]
-    fn new(prefix: u64, key: Span, value: Value, esc: u8) -> Entry {
+    fn new(prefix: u64, key: Span, value: Value, esc: u8, order: u8) -> Entry {
         let (kind, payload) = Entry::encode_value(value);
         Entry {
             prefix,
-            meta: Entry::pack(key, kind, esc),
+            meta: Entry::pack(key, kind, esc, order),
             payload,
         }
     }
 
     #[inline(always)]
-    fn pack(key: Span, kind: u8, esc: u8) -> u64 {
+    fn pack(key: Span, kind: u8, esc: u8, order: u8) -> u64 {
         let len = key.len().min(usize::from(u16::MAX)) as u64;
-        u64::from(key.start) | len << 32 | u64::from(kind) << 48 | u64::from(esc) << 56
+        u64::from(key.start)
+            | len << 32
+            | u64::from(kind & 0xf) << 48
+            | u64::from(esc & 0xf) << 52
+            | u64::from(order) << 56
     }
 
     #[inline(always)]
     fn kind(&self) -> u8 {
-        (self.meta >> 48) as u8
+        (self.meta >> 48) as u8 & 0xf
     }
 
     #[inline(always)]
     fn esc(&self) -> u8 {
+        (self.meta >> 52) as u8 & 0xf
+    }
+
+    /// The setter call (counted from the point's start) that inserted this entry.
+    #[inline(always)]
+    fn order(&self) -> u8 {
         (self.meta >> 56) as u8
+    }
+
+    #[inline(always)]
+    fn key_len(&self) -> usize {
+        usize::from((self.meta >> 32) as u16)
     }
 
     #[inline(always)]
@@ -196,7 +212,7 @@ impl Entry {
 
     #[inline(always)]
     fn set_key(&mut self, k: Span) {
-        self.meta = Entry::pack(k, self.kind(), self.esc());
+        self.meta = Entry::pack(k, self.kind(), self.esc(), self.order());
     }
 
     #[inline(always)]
@@ -229,7 +245,7 @@ impl Entry {
     #[inline(always)]
     fn set_value(&mut self, v: Value, esc: u8) {
         let (kind, payload) = Entry::encode_value(v);
-        self.meta = Entry::pack(self.key(), kind, esc);
+        self.meta = Entry::pack(self.key(), kind, esc, self.order());
         self.payload = payload;
     }
 
@@ -368,10 +384,37 @@ impl Entries {
     }
 
     fn clear(&mut self) {
+        self.truncate(0);
+    }
+
+    fn truncate(&mut self, n: usize) {
         match self {
-            Entries::Inline { len, .. } => *len = 0,
-            Entries::Heap(v) => v.clear(),
+            Entries::Inline { len, .. } => *len = (*len).min(n.min(INLINE) as u8),
+            Entries::Heap(v) => v.truncate(n),
         }
+    }
+
+    /// Keep the entries for which `keep` is true, in order; returns how many of the first
+    /// `ntags` were kept.
+    fn retain(&mut self, ntags: usize, mut keep: impl FnMut(&Entry) -> bool) -> usize {
+        let n = self.as_slice().len();
+        let (mut j, mut kept_tags) = (0, 0);
+        for i in 0..n {
+            let Some(e) = self.as_slice().get(i).copied() else {
+                break;
+            };
+            if keep(&e) {
+                if let Some(slot) = self.get_mut(j) {
+                    *slot = e;
+                }
+                j += 1;
+                if i < ntags {
+                    kept_tags += 1;
+                }
+            }
+        }
+        self.truncate(j);
+        kept_tags
     }
 }
 
@@ -379,17 +422,47 @@ impl Entries {
 /// [`crate::line_protocol::encode_point`].
 #[derive(Clone)]
 pub struct Point {
+    /// the keys of the reused shape (`..keys_end`, see [`Point::clear`]), then the
     /// measurement, then keys and values in insertion order (plus garbage)
     arena: Vec<u8>,
     measurement: Span,
     measurement_esc: bool,
-    /// tags (`..ntags`, sorted) then fields (sorted)
+    /// tags (`..ntags`, sorted) then fields (sorted); in shape mode, the previous point's
+    /// entries, of which those with `order() < filled` belong to this point
     entries: Entries,
     ntags: usize,
     time: Option<i64>,
     precision: Precision,
     /// bytes of the arena no longer referenced
     garbage: usize,
+    /// [`NORMAL`], or (shape mode) how many setter calls matched the previous point's
+    filled: u8,
+    /// number of entries of the shape
+    shape_n: u8,
+    /// no tag or field was replaced or removed since the last clear, so the entries'
+    /// insertion orders are exactly 0..n
+    regular: bool,
+    /// every live key lies in `arena[..keys_end]`
+    keys_clean: bool,
+    keys_end: u32,
+    /// shape mode: the entry index of the key set by setter call i
+    slot_of: [u8; INLINE],
+}
+
+/// `Point::filled` outside shape mode (larger than any entry's `order()`).
+const NORMAL: u8 = u8::MAX;
+/// Largest stored insertion order (orders only matter for points of at most INLINE entries).
+const MAX_ORDER: usize = 254;
+
+/// Whether two strings are equal; short ones without a `memcmp` call.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && if a.len() <= 8 {
+            key_prefix(a) == key_prefix(b)
+        } else {
+            a == b
+        }
 }
 
 /// Arena bytes at which compaction starts to be considered.
@@ -681,25 +754,180 @@ impl Point {
             time: None,
             precision: Precision::Ns,
             garbage: 0,
+            filled: NORMAL,
+            shape_n: 0,
+            regular: true,
+            keys_clean: true,
+            keys_end: 0,
+            slot_of: [0; INLINE],
         })
     }
 
     /// Reset to an empty point with a new measurement, keeping the allocations.
     /// On error the point is left unchanged.
+    ///
+    /// Shape reuse: a gateway writes the same tag and field keys, in the same order, point
+    /// after point. So the cleared point remembers the previous point's keys ("shape", up
+    /// to 8 tags and fields, each set once): while the new point's setter calls name the
+    /// same keys in the same order, each call only compares its key and stores the value in
+    /// the slot the key had (no key validation, sorted insert or key copy). The first call
+    /// that differs drops the rest of the shape and continues as on a new point. The result
+    /// is always exactly that of a new point built by the same calls.
     pub fn clear(&mut self, measurement: &str) -> Result<()> {
-        self.measurement_esc = check_measurement(measurement)?;
-        self.arena.clear();
+        if !same_bytes(
+            span_bytes(&self.arena, self.measurement),
+            measurement.as_bytes(),
+        ) {
+            self.measurement_esc = check_measurement(measurement)?;
+        }
+        self.keep_shape();
+        self.arena.truncate(self.keys_end as usize);
+        let start = self.arena.len() as u32;
         put_bytes(&mut self.arena, measurement.as_bytes());
         self.measurement = Span {
-            start: 0,
-            end: measurement.len() as u32,
+            start,
+            end: self.arena.len() as u32,
         };
-        self.entries.clear();
-        self.ntags = 0;
+        self.regular = true;
         self.time = None;
         self.precision = Precision::Ns;
         self.garbage = 0;
         Ok(())
+    }
+
+    /// `clear`: make the current entries the shape of the next point if they qualify,
+    /// else drop them.
+    fn keep_shape(&mut self) {
+        if self.filled != NORMAL {
+            // this point stopped inside the shape: the next one tries the same shape
+            self.filled = 0;
+            return;
+        }
+        let n = self.entries.as_slice().len();
+        let inline = matches!(self.entries, Entries::Inline { .. });
+        if !(self.regular && inline && n > 0 && n <= INLINE) {
+            self.entries.clear();
+            self.ntags = 0;
+            self.keys_end = 0;
+            self.keys_clean = true;
+            self.shape_n = 0;
+            return;
+        }
+        // (a fully matched shape with nothing added keeps its keys and slots as they are)
+        if !(self.keys_clean && n == usize::from(self.shape_n)) {
+            if !self.keys_clean {
+                self.gather_keys();
+            }
+            for (slot, e) in self.entries.as_slice().iter().enumerate() {
+                if let Some(s) = self.slot_of.get_mut(usize::from(e.order())) {
+                    *s = slot as u8;
+                }
+            }
+            self.shape_n = n as u8;
+        }
+        self.filled = 0;
+    }
+
+    /// Move the live keys to the front of the arena (`..keys_end`); the rest of the arena
+    /// is garbage afterwards (only called by `clear`, which drops it).
+    #[cold]
+    #[inline(never)]
+    fn gather_keys(&mut self) {
+        let base = self.arena.len();
+        let n = self.entries.as_slice().len();
+        for i in 0..n {
+            let Some(e) = self.entries.get_mut(i) else {
+                break;
+            };
+            let k = e.key();
+            let start = (self.arena.len() - base) as u32;
+            if let Some(bytes) = self.arena.get(k.start as usize..k.end as usize) {
+                let bytes = bytes.to_vec();
+                self.arena.extend_from_slice(&bytes);
+            }
+            e.set_key(Span {
+                start,
+                end: (self.arena.len() - base) as u32,
+            });
+        }
+        self.arena.drain(..base);
+        self.keys_end = self.arena.len() as u32;
+        self.keys_clean = true;
+    }
+
+    /// Shape mode: the entry index of `key` if this setter call names the key that call
+    /// `filled` of the shape named (as a tag if `is_tag`, else as a field).
+    #[inline(always)]
+    fn shape_slot(&self, is_tag: bool, key: &[u8]) -> Option<usize> {
+        let slot = usize::from(*self.slot_of.get(usize::from(self.filled))?);
+        let e = self.entries.as_slice().get(slot)?;
+        if (slot < self.ntags) != is_tag || e.key_len() != key.len() {
+            return None;
+        }
+        let same = if key.len() <= 8 {
+            e.prefix == key_prefix(key)
+        } else {
+            e.key_in(&self.arena) == key
+        };
+        same.then_some(slot)
+    }
+
+    /// Shape mode: one more call matched.
+    #[inline(always)]
+    fn shape_advance(&mut self) {
+        self.filled += 1;
+        if self.filled >= self.shape_n {
+            self.filled = NORMAL;
+        }
+    }
+
+    /// Leave shape mode: keep the entries the matched calls set, drop the rest of the shape.
+    #[cold]
+    #[inline(never)]
+    fn materialize(&mut self) {
+        let keep = self.filled;
+        let mut dropped = 0;
+        self.ntags = self.entries.retain(self.ntags, |e| {
+            let live = e.order() < keep;
+            if !live {
+                dropped += e.key_len();
+            }
+            live
+        });
+        self.garbage += dropped;
+        self.filled = NORMAL;
+    }
+
+    /// True while the point holds leftovers of the previous point's shape (it stopped
+    /// before its setter calls covered the whole shape): read it through
+    /// [`Point::settled`]. The encoder's raw accessors assume this is false.
+    #[inline(always)]
+    pub(crate) fn is_partial(&self) -> bool {
+        self.filled != NORMAL
+    }
+
+    /// A copy without the shape's leftovers (see [`Point::is_partial`]).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn settled(&self) -> Point {
+        let mut p = self.clone();
+        if p.is_partial() {
+            p.materialize();
+        }
+        p
+    }
+
+    /// Whether an entry belongs to this point (not a leftover of the shape).
+    #[inline(always)]
+    fn live(&self) -> impl Fn(&&Entry) -> bool {
+        let filled = self.filled;
+        move |e| e.order() < filled
+    }
+
+    /// The insertion order for a new entry.
+    #[inline(always)]
+    fn next_order(&self) -> u8 {
+        self.entries.as_slice().len().min(MAX_ORDER) as u8
     }
 
     /// Small enough to keep for reuse after its owner is done with it (the C API keeps a
@@ -755,11 +983,28 @@ impl Point {
         if key.is_empty() {
             return Ok(());
         }
+        if self.filled != NORMAL {
+            if !value.is_empty() {
+                if let Some(slot) = self.shape_slot(true, key.as_bytes()) {
+                    let value_esc = check_tag_value(key, value)?;
+                    self.room(value.len())?;
+                    let v = self.push(value);
+                    if let Some(e) = self.entries.get_mut(slot) {
+                        let esc = e.esc() & ESC_KEY | if value_esc { ESC_VALUE } else { 0 };
+                        e.set_value(Value::Str(v), esc);
+                    }
+                    self.shape_advance();
+                    return Ok(());
+                }
+            }
+            self.materialize();
+        }
         if value.is_empty() {
             let kp = key_prefix(key.as_bytes());
             if let Ok(i) = find(&self.arena, self.tag_entries(), kp, key.as_bytes()) {
                 if let Some(e) = self.entries.remove(i) {
                     self.ntags -= 1;
+                    self.regular = false;
                     self.garbage += e.key().len() + e.value_span().len();
                     self.maybe_compact();
                 }
@@ -778,14 +1023,17 @@ impl Point {
                     self.garbage += e.value_span().len();
                     e.set_value(Value::Str(v), esc);
                 }
+                self.regular = false;
                 self.maybe_compact();
             }
             Err(i) => {
                 let k = self.push(key);
                 let v = self.push(value);
+                let order = self.next_order();
                 self.entries
-                    .insert(i, Entry::new(prefix, k, Value::Str(v), esc));
+                    .insert(i, Entry::new(prefix, k, Value::Str(v), esc, order));
                 self.ntags += 1;
+                self.keys_clean = false;
             }
         }
         Ok(())
@@ -793,6 +1041,26 @@ impl Point {
 
     #[inline(always)]
     fn set_field(&mut self, key: &str, value: Value, str_value: &str) -> Result<()> {
+        if self.filled != NORMAL {
+            if let Some(slot) = self.shape_slot(false, key.as_bytes()) {
+                self.room(str_value.len())?;
+                let mut value_esc = false;
+                let value = match value {
+                    Value::Str(_) => {
+                        value_esc = string_needs_escape(str_value.as_bytes());
+                        Value::Str(self.push(str_value))
+                    }
+                    v => v,
+                };
+                if let Some(e) = self.entries.get_mut(slot) {
+                    let esc = e.esc() & ESC_KEY | if value_esc { ESC_VALUE } else { 0 };
+                    e.set_value(value, esc);
+                }
+                self.shape_advance();
+                return Ok(());
+            }
+            self.materialize();
+        }
         let key_esc = check_field_key(key)?;
         self.room(key.len() + str_value.len())?;
         let mut value_esc = false;
@@ -811,12 +1079,15 @@ impl Point {
                     self.garbage += e.value_span().len();
                     e.set_value(value, esc);
                 }
+                self.regular = false;
                 self.maybe_compact();
             }
             Err(i) => {
                 let k = self.push(key);
+                let order = self.next_order();
                 self.entries
-                    .insert(self.ntags + i, Entry::new(prefix, k, value, esc));
+                    .insert(self.ntags + i, Entry::new(prefix, k, value, esc, order));
+                self.keys_clean = false;
             }
         }
         Ok(())
@@ -890,7 +1161,7 @@ impl Point {
 
     /// The tags the encoder writes, sorted by key.
     pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.tag_entries().iter().map(move |e| {
+        self.tag_entries().iter().filter(self.live()).map(move |e| {
             (
                 span_str(&self.arena, e.key()),
                 span_str(&self.arena, e.value_span()),
@@ -902,6 +1173,7 @@ impl Point {
     pub fn fields(&self) -> impl Iterator<Item = (&str, FieldValue<'_>)> + '_ {
         self.field_entries()
             .iter()
+            .filter(self.live())
             .map(move |e| (span_str(&self.arena, e.key()), self.view(e.value())))
     }
 
@@ -917,12 +1189,18 @@ impl Point {
 
     /// Number of tags the encoder writes.
     pub fn tag_count(&self) -> usize {
-        self.ntags
+        if self.filled == NORMAL {
+            return self.ntags;
+        }
+        self.tag_entries().iter().filter(self.live()).count()
     }
 
     /// Number of stored fields.
     pub fn field_count(&self) -> usize {
-        self.field_entries().len()
+        if self.filled == NORMAL {
+            return self.field_entries().len();
+        }
+        self.field_entries().iter().filter(self.live()).count()
     }
 
     /// Encoder access: the measurement and whether it needs escaping.
@@ -936,6 +1214,7 @@ impl Point {
     /// Encoder access: tags as raw bytes with their escaping flags.
     pub(crate) fn tags_raw(&self) -> impl Iterator<Item = RawTag<'_>> + '_ {
         // every tag entry holds a string value (see `Point::tag`)
+        debug_assert!(!self.is_partial(), "encode a settled() copy");
         self.tag_entries().iter().map(move |e| RawTag {
             key: e.key_in(&self.arena),
             key_esc: e.esc() & ESC_KEY != 0,
@@ -946,6 +1225,7 @@ impl Point {
 
     /// Encoder access: fields with string values as raw bytes, with escaping flags.
     pub(crate) fn fields_raw(&self) -> impl Iterator<Item = (&[u8], bool, RawValue<'_>)> + '_ {
+        debug_assert!(!self.is_partial(), "encode a settled() copy");
         self.field_entries().iter().map(move |e| {
             let v = match e.value() {
                 Value::F64(x) => RawValue::F64(x),
@@ -993,6 +1273,9 @@ impl Point {
         }
         self.arena = arena;
         self.garbage = 0;
+        // the keys are no longer at the front
+        self.keys_end = 0;
+        self.keys_clean = false;
     }
 }
 
@@ -1467,6 +1750,159 @@ mod tests {
                 assert_eq!(p.field_count(), fields.len());
             }
         }
+    }
+
+    /// Shape reuse (`clear`) must be invisible: a cleared point given a sequence of setter
+    /// calls reads and encodes exactly like a new point given the same calls, whether the
+    /// calls repeat the previous point's, stop early, diverge anywhere, or repeat keys.
+    #[test]
+    fn reused_point_is_indistinguishable_from_a_new_one() {
+        #[derive(Clone, Debug)]
+        enum Op {
+            Tag(&'static str, &'static str),
+            F64(&'static str, f64),
+            I64(&'static str, i64),
+            Bool(&'static str, bool),
+            Str(&'static str, &'static str),
+        }
+        // short keys, keys sharing 8-byte prefixes, keys needing escaping, invalid keys
+        let keys = [
+            "host",
+            "region",
+            "a",
+            "ok",
+            "count",
+            "usage_user",
+            "usage_usex",
+            "usage_system",
+            "k ey",
+            "k=y",
+            "x,y",
+            "time",
+            "_field",
+            "",
+            "longer_key_name_01",
+            "é",
+        ];
+        let values = ["v", "server-1", "us west", "a=b", "", "tail\\", "q\"x", "é"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let random_op = |rnd: &mut dyn FnMut(usize) -> usize| {
+            let k = keys[rnd(keys.len())];
+            match rnd(5) {
+                0 => Op::Tag(k, values[rnd(values.len())]),
+                1 => Op::F64(k, rnd(1000) as f64 * 0.37),
+                2 => Op::I64(k, rnd(1000) as i64 - 500),
+                3 => Op::Bool(k, rnd(2) == 0),
+                _ => Op::Str(k, values[rnd(values.len())]),
+            }
+        };
+        let apply = |p: &mut Point, op: &Op| -> std::result::Result<(), String> {
+            match *op {
+                Op::Tag(k, v) => p.tag(k, v),
+                Op::F64(k, v) => p.field_f64(k, v),
+                Op::I64(k, v) => p.field_i64(k, v),
+                Op::Bool(k, v) => p.field_bool(k, v),
+                Op::Str(k, v) => p.field_str(k, v),
+            }
+            .map_err(|e| e.message)
+        };
+        let state = |p: &Point| {
+            let mut line = Vec::new();
+            let enc = crate::line_protocol::encode_point(p, &[], &mut line).map_err(|e| e.message);
+            let tags: Vec<(String, String)> = p
+                .tags()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let fields: Vec<(String, String)> = p
+                .fields()
+                .map(|(k, v)| (k.to_string(), format!("{v:?}")))
+                .collect();
+            (
+                String::from_utf8_lossy(&line).into_owned(),
+                enc,
+                tags,
+                fields,
+                p.tag_count(),
+                p.field_count(),
+                format!("{p:?}"),
+            )
+        };
+        // a typical shape to start from, then random edits of the previous sequence
+        let typical = vec![
+            Op::Tag("host", "server-1"),
+            Op::Tag("region", "us-west"),
+            Op::F64("usage_user", 1.5),
+            Op::F64("usage_system", 0.5),
+            Op::I64("count", 3),
+            Op::Bool("ok", true),
+        ];
+        let mut ops = typical.clone();
+        let mut reused = Point::new("m").unwrap();
+        let mut hits = 0;
+        for round in 0..3000 {
+            let measurement = if rnd(8) == 0 { "other" } else { "m" };
+            match rnd(10) {
+                0..=4 => {
+                    // same keys, new values
+                    for op in ops.iter_mut() {
+                        if let Op::F64(_, v) = op {
+                            *v = rnd(1000) as f64 * 0.11;
+                        }
+                    }
+                }
+                5 => ops.truncate(rnd(ops.len() + 1)),
+                6 if !ops.is_empty() => {
+                    let i = rnd(ops.len());
+                    ops[i] = random_op(&mut rnd);
+                }
+                7 => {
+                    let i = rnd(ops.len() + 1);
+                    ops.insert(i, random_op(&mut rnd));
+                }
+                8 if ops.len() >= 2 => {
+                    let (i, j) = (rnd(ops.len()), rnd(ops.len()));
+                    ops.swap(i, j);
+                }
+                9 => ops = typical.clone(),
+                _ => {
+                    ops = (0..rnd(12)).map(|_| random_op(&mut rnd)).collect();
+                }
+            }
+            // mostly within INLINE entries (shapes), sometimes past it
+            ops.truncate(if rnd(4) == 0 { 12 } else { 8 });
+            let was_shaped = {
+                reused.clear(measurement).unwrap();
+                reused.is_partial()
+            };
+            let mut fresh = Point::new(measurement).unwrap();
+            let check_at = rnd(ops.len() + 1);
+            for (i, op) in ops.iter().enumerate() {
+                if i == check_at {
+                    assert_eq!(
+                        state(&reused),
+                        state(&fresh),
+                        "round {round}, before op {i}: {ops:?}"
+                    );
+                }
+                let (a, b) = (apply(&mut reused, op), apply(&mut fresh, op));
+                assert_eq!(a, b, "round {round}, op {i}: {ops:?}");
+            }
+            assert_eq!(state(&reused), state(&fresh), "round {round}: {ops:?}");
+            if was_shaped {
+                hits += 1;
+            }
+        }
+        // the shape path was exercised, not just the new-point path
+        assert!(
+            hits > 1000,
+            "only {hits} of 3000 rounds started from a shape"
+        );
     }
 
     #[test]
