@@ -422,6 +422,14 @@ impl Entries {
 /// [`crate::line_protocol::encode_point`].
 #[derive(Clone)]
 pub struct Point {
+    /// `None` only while being dropped. Boxed: a point moves as one pointer (into and out
+    /// of the per-thread recycled points, and in callers' collections).
+    d: Option<Box<Data>>,
+}
+
+/// The point's state (see [`Point`]).
+#[derive(Clone)]
+struct Data {
     /// the keys of the reused shape (`..keys_end`, see [`Point::clear`]), then the
     /// measurement, then keys and values in insertion order (plus garbage)
     arena: Vec<u8>,
@@ -734,32 +742,80 @@ fn check_field_key(key: &str) -> Result<bool> {
     check_field_key_fast(key).map_err(|b| bad(What::FieldKey, key, "", b))
 }
 
+/// Dropped points kept per thread for reuse by [`Point::new`] (at most this many, each with
+/// its entries inline and an arena of at most `RECYCLE_MAX_ARENA` bytes: a few KiB per
+/// thread at most).
+const RECYCLE_MAX: usize = 4;
+const RECYCLE_MAX_ARENA: usize = 1024;
+
+thread_local! {
+    static RECYCLED: std::cell::RefCell<Vec<Box<Data>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A dropped small point goes back to its thread's few recycled points (see
+/// [`Point::new`]); during thread teardown, or when there is no room, it is simply freed.
+impl Drop for Point {
+    fn drop(&mut self) {
+        let Some(d) = self.d.take() else {
+            return;
+        };
+        if !d.is_small(RECYCLE_MAX_ARENA) {
+            return;
+        }
+        let _ = RECYCLED.try_with(|r| {
+            if let Ok(mut v) = r.try_borrow_mut() {
+                if v.len() < RECYCLE_MAX {
+                    if v.capacity() == 0 {
+                        v.reserve_exact(RECYCLE_MAX);
+                    }
+                    v.push(d);
+                }
+            }
+        });
+    }
+}
+
+/// What a point reads as while it is being dropped (never observable from outside).
+static EMPTY: Data = Data::empty();
+
 impl Point {
+    #[inline(always)]
+    fn d(&self) -> &Data {
+        self.d.as_deref().unwrap_or(&EMPTY)
+    }
+
+    #[inline(always)]
+    fn d_mut(&mut self) -> &mut Data {
+        self.d.get_or_insert_with(|| Box::new(Data::empty()))
+    }
+
     /// A new point with no tags, no fields and no time.
     /// Errors: empty measurement, measurement starting with `#`, longer than 65535 bytes,
     /// or with a backslash that cannot be written.
+    ///
+    /// The point may be a recycled one (a small point dropped earlier on this thread),
+    /// [cleared](Point::clear): it saves the allocations, and a point built with the same
+    /// keys as the dropped one gets the shape reuse `clear` describes. It behaves exactly
+    /// like a freshly allocated point.
     pub fn new(measurement: &str) -> Result<Point> {
-        let measurement_esc = check_measurement(measurement)?;
-        let mut arena = Vec::with_capacity(measurement.len() + 112);
-        put_bytes(&mut arena, measurement.as_bytes());
+        let recycled = RECYCLED
+            .try_with(|r| r.try_borrow_mut().ok().and_then(|mut v| v.pop()))
+            .ok()
+            .flatten();
+        match recycled {
+            Some(d) => {
+                let mut p = Point { d: Some(d) };
+                p.clear(measurement)?; // on error `p` goes back (Drop)
+                Ok(p)
+            }
+            None => Point::allocate(measurement),
+        }
+    }
+
+    /// A new point that is never a recycled one.
+    fn allocate(measurement: &str) -> Result<Point> {
         Ok(Point {
-            arena,
-            measurement: Span {
-                start: 0,
-                end: measurement.len() as u32,
-            },
-            measurement_esc,
-            entries: Entries::new(),
-            ntags: 0,
-            time: None,
-            precision: Precision::Ns,
-            garbage: 0,
-            filled: NORMAL,
-            shape_n: 0,
-            regular: true,
-            keys_clean: true,
-            keys_end: 0,
-            slot_of: [0; INLINE],
+            d: Some(Box::new(Data::allocate(measurement)?)),
         })
     }
 
@@ -773,7 +829,176 @@ impl Point {
     /// the slot the key had (no key validation, sorted insert or key copy). The first call
     /// that differs drops the rest of the shape and continues as on a new point. The result
     /// is always exactly that of a new point built by the same calls.
+    #[inline]
     pub fn clear(&mut self, measurement: &str) -> Result<()> {
+        self.d_mut().clear(measurement)
+    }
+
+    /// Set a tag. An empty key or value is accepted and not written; an empty value removes
+    /// a tag set earlier under the same key. Setting a key again keeps the last value.
+    #[inline]
+    pub fn tag(&mut self, key: &str, value: &str) -> Result<()> {
+        self.d_mut().tag(key, value)
+    }
+
+    /// Set a float field. NaN and ±Inf are stored but not written (seed behaviour).
+    #[inline]
+    pub fn field_f64(&mut self, key: &str, v: f64) -> Result<()> {
+        self.d_mut().set_field(key, Value::F64(v), "")
+    }
+
+    /// Set a signed integer field (written with suffix `i`).
+    #[inline]
+    pub fn field_i64(&mut self, key: &str, v: i64) -> Result<()> {
+        self.d_mut().set_field(key, Value::I64(v), "")
+    }
+
+    /// Set an unsigned integer field (written with suffix `u`).
+    #[inline]
+    pub fn field_u64(&mut self, key: &str, v: u64) -> Result<()> {
+        self.d_mut().set_field(key, Value::U64(v), "")
+    }
+
+    #[inline]
+    pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
+        self.d_mut().set_field(key, Value::Bool(v), "")
+    }
+
+    /// Set a string field (at most 1 MiB).
+    pub fn field_str(&mut self, key: &str, v: &str) -> Result<()> {
+        self.d_mut().field_str(key, v)
+    }
+
+    /// Set the timestamp, counted in `precision` units since the Unix epoch. It is written as
+    /// given; `precision` travels with the point. Error if the instant is outside
+    /// [i64::MIN + 2, i64::MAX - 1] nanoseconds (the server's range).
+    #[inline]
+    pub fn set_time(&mut self, time: i64, precision: Precision) -> Result<()> {
+        self.d_mut().set_time(time, precision)
+    }
+
+    /// Remove the timestamp (the server then uses its own clock). The precision is kept.
+    pub fn clear_time(&mut self) {
+        self.d_mut().time = None;
+    }
+
+    pub fn time(&self) -> Option<i64> {
+        self.d().time
+    }
+
+    /// The precision given with the last [`Point::set_time`]; `Ns` by default.
+    pub fn precision(&self) -> Precision {
+        self.d().precision
+    }
+
+    pub fn measurement(&self) -> &str {
+        self.d().measurement()
+    }
+
+    /// The tags the encoder writes, sorted by key.
+    pub fn tags(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.d().tags()
+    }
+
+    /// All stored fields (including NaN/±Inf ones, which the encoder skips), sorted by key.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, FieldValue<'_>)> + '_ {
+        self.d().fields()
+    }
+
+    /// Number of tags the encoder writes.
+    pub fn tag_count(&self) -> usize {
+        self.d().tag_count()
+    }
+
+    /// Number of stored fields.
+    pub fn field_count(&self) -> usize {
+        self.d().field_count()
+    }
+
+    /// See [`Data::is_partial`].
+    #[inline(always)]
+    pub(crate) fn is_partial(&self) -> bool {
+        self.d().is_partial()
+    }
+
+    /// A copy without the shape's leftovers (see [`Point::is_partial`]).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn settled(&self) -> Point {
+        let mut p = self.clone();
+        let d = p.d_mut();
+        if d.is_partial() {
+            d.materialize();
+        }
+        p
+    }
+
+    /// Small enough to keep for reuse after its owner is done with it.
+    pub(crate) fn is_small(&self, max_arena: usize) -> bool {
+        self.d().is_small(max_arena)
+    }
+
+    /// Encoder access: the measurement and whether it needs escaping.
+    #[inline(always)]
+    pub(crate) fn measurement_raw(&self) -> (&[u8], bool) {
+        self.d().measurement_raw()
+    }
+
+    /// Encoder access: tags as raw bytes with their escaping flags (not partial).
+    #[inline(always)]
+    pub(crate) fn tags_raw(&self) -> impl Iterator<Item = RawTag<'_>> + '_ {
+        self.d().tags_raw()
+    }
+
+    /// Encoder access: fields with string values as raw bytes (not partial).
+    #[inline(always)]
+    pub(crate) fn fields_raw(&self) -> impl Iterator<Item = (&[u8], bool, RawValue<'_>)> + '_ {
+        self.d().fields_raw()
+    }
+
+    /// Total bytes of the live strings (a size hint for the encoder).
+    #[inline(always)]
+    pub(crate) fn text_len(&self) -> usize {
+        self.d().text_len()
+    }
+}
+
+impl Data {
+    fn allocate(measurement: &str) -> Result<Data> {
+        let measurement_esc = check_measurement(measurement)?;
+        let mut p = Data::empty();
+        p.arena = Vec::with_capacity(measurement.len() + 112);
+        put_bytes(&mut p.arena, measurement.as_bytes());
+        p.measurement = Span {
+            start: 0,
+            end: measurement.len() as u32,
+        };
+        p.measurement_esc = measurement_esc;
+        Ok(p)
+    }
+
+    /// No measurement, no allocation (a placeholder; not a valid point to encode).
+    const fn empty() -> Data {
+        Data {
+            arena: Vec::new(),
+            measurement: Span::EMPTY,
+            measurement_esc: false,
+            entries: Entries::new(),
+            ntags: 0,
+            time: None,
+            precision: Precision::Ns,
+            garbage: 0,
+            filled: NORMAL,
+            shape_n: 0,
+            regular: true,
+            keys_clean: true,
+            keys_end: 0,
+            slot_of: [0; INLINE],
+        }
+    }
+
+    /// See [`Point::clear`].
+    fn clear(&mut self, measurement: &str) -> Result<()> {
         if !same_bytes(
             span_bytes(&self.arena, self.measurement),
             measurement.as_bytes(),
@@ -904,17 +1129,6 @@ impl Point {
     #[inline(always)]
     pub(crate) fn is_partial(&self) -> bool {
         self.filled != NORMAL
-    }
-
-    /// A copy without the shape's leftovers (see [`Point::is_partial`]).
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn settled(&self) -> Point {
-        let mut p = self.clone();
-        if p.is_partial() {
-            p.materialize();
-        }
-        p
     }
 
     /// Whether an entry belongs to this point (not a leftover of the shape).
@@ -1093,29 +1307,6 @@ impl Point {
         Ok(())
     }
 
-    /// Set a float field. NaN and ±Inf are stored but not written (seed behaviour).
-    #[inline]
-    pub fn field_f64(&mut self, key: &str, v: f64) -> Result<()> {
-        self.set_field(key, Value::F64(v), "")
-    }
-
-    /// Set a signed integer field (written with suffix `i`).
-    #[inline]
-    pub fn field_i64(&mut self, key: &str, v: i64) -> Result<()> {
-        self.set_field(key, Value::I64(v), "")
-    }
-
-    /// Set an unsigned integer field (written with suffix `u`).
-    #[inline]
-    pub fn field_u64(&mut self, key: &str, v: u64) -> Result<()> {
-        self.set_field(key, Value::U64(v), "")
-    }
-
-    #[inline]
-    pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
-        self.set_field(key, Value::Bool(v), "")
-    }
-
     /// Set a string field (at most 1 MiB).
     pub fn field_str(&mut self, key: &str, v: &str) -> Result<()> {
         if v.len() > MAX_STRING_FIELD_LEN {
@@ -1143,20 +1334,6 @@ impl Point {
                  ({MIN_TIME_NS}..={MAX_TIME_NS} ns)"
             ))),
         }
-    }
-
-    /// Remove the timestamp (the server then uses its own clock). The precision is kept.
-    pub fn clear_time(&mut self) {
-        self.time = None;
-    }
-
-    pub fn time(&self) -> Option<i64> {
-        self.time
-    }
-
-    /// The precision given with the last [`Point::set_time`]; `Ns` by default.
-    pub fn precision(&self) -> Precision {
-        self.precision
     }
 
     /// The tags the encoder writes, sorted by key.
@@ -1329,8 +1506,8 @@ impl fmt::Debug for Point {
             .field("measurement", &format_args!("{}", show(self.measurement())))
             .field("tags", &Tags(self))
             .field("fields", &Fields(self))
-            .field("time", &self.time)
-            .field("precision", &self.precision)
+            .field("time", &self.time())
+            .field("precision", &self.precision())
             .finish()
     }
 }
@@ -1556,7 +1733,7 @@ mod tests {
         p.tag("host", "a").unwrap();
         p.field_str("s", &"x".repeat(1000)).unwrap();
         p.set_time(5, Precision::S).unwrap();
-        let cap = p.arena.capacity();
+        let cap = p.d().arena.capacity();
         assert_invalid_point(p.clear(""), "empty");
         assert_eq!(p.measurement(), "cpu"); // unchanged on error
         assert_eq!(p.tag_count(), 1);
@@ -1564,8 +1741,8 @@ mod tests {
         assert_eq!(p.measurement(), "mem");
         assert_eq!((p.tag_count(), p.field_count(), p.time()), (0, 0, None));
         assert_eq!(p.precision(), Precision::Ns);
-        assert_eq!(p.arena.capacity(), cap);
-        assert!(matches!(p.entries, Entries::Inline { .. }));
+        assert_eq!(p.d().arena.capacity(), cap);
+        assert!(matches!(p.d().entries, Entries::Inline { .. }));
         p.tag("host", "b").unwrap();
         assert_eq!(tags(&p), vec![("host".to_string(), "b".to_string())]);
     }
@@ -1580,9 +1757,9 @@ mod tests {
             p.tag("t", &format!("{i:0>50}")).unwrap();
         }
         assert!(
-            p.arena.len() < 3 * COMPACT_MIN,
+            p.d().arena.len() < 3 * COMPACT_MIN,
             "arena grew to {}",
-            p.arena.len()
+            p.d().arena.len()
         );
         assert_eq!(p.measurement(), "m");
         assert_eq!(tags(&p), vec![("t".to_string(), format!("{:0>50}", 1999))]);
@@ -1598,9 +1775,9 @@ mod tests {
         for i in 0..200 {
             p.tag(&format!("k{i:0>60}"), "").unwrap();
         }
-        assert!(p.arena.len() < 3 * COMPACT_MIN);
+        assert!(p.d().arena.len() < 3 * COMPACT_MIN);
         assert_eq!(p.tag_count(), 1);
-        assert!(p.text_len() <= p.arena.len());
+        assert!(p.text_len() <= p.d().arena.len());
     }
 
     #[test]
@@ -1880,7 +2057,7 @@ mod tests {
                 reused.clear(measurement).unwrap();
                 reused.is_partial()
             };
-            let mut fresh = Point::new(measurement).unwrap();
+            let mut fresh = Point::allocate(measurement).unwrap(); // never recycled
             let check_at = rnd(ops.len() + 1);
             for (i, op) in ops.iter().enumerate() {
                 if i == check_at {
