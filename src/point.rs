@@ -749,6 +749,8 @@ const RECYCLE_MAX: usize = 4;
 const RECYCLE_MAX_ARENA: usize = 1024;
 
 thread_local! {
+    // boxed on purpose: a recycled point hands back the very allocation it lived in
+    #[allow(clippy::vec_box)]
     static RECYCLED: std::cell::RefCell<Vec<Box<Data>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
