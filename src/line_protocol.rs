@@ -337,6 +337,9 @@ fn write_short_f64<W: Sink>(v: f64, w: &mut W) -> bool {
     if !(1e-4..1e15).contains(&a) && a != 0.0 {
         return false;
     }
+    // 2^52 + 2^51: adding and subtracting it rounds any 0 <= x < 2^51 to an integer,
+    // without a float-to-int conversion in the loop
+    const ROUND: f64 = 6_755_399_441_055_744.0;
     let mut k = 0;
     let m = loop {
         let Some(&p) = POW10.get(k) else {
@@ -347,10 +350,10 @@ fn write_short_f64<W: Sink>(v: f64, w: &mut W) -> bool {
             return false;
         }
         // any integer near x will do: the check below is what proves it
-        // (i64: one instruction each way; x < 1e15 fits)
-        let m = (x + 0.5) as i64;
-        if m as f64 / p == a {
-            break m.unsigned_abs();
+        let m = (x + ROUND) - ROUND;
+        if m / p == a {
+            // an integer below 1e15 + 1: exact in u64
+            break m as u64;
         }
         k += 1;
     };
