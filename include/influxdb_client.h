@@ -515,8 +515,13 @@ influx_result influx_point_set_time(struct influx_point *point, int64_t time, in
  */
 influx_result influx_point_to_line_protocol(const struct influx_point *point, char **out, size_t *len_out);
 
+extern void *malloc(size_t size);
+
+extern void free(void *p);
+
 /*
- Free a string returned by this library. NULL is a no-op.
+ Free a string returned by this library (it was allocated with malloc; this is free()).
+ NULL is a no-op.
  */
 void influx_string_free(char *s);
 

@@ -38,10 +38,103 @@ pub(crate) fn put_bytes(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
+const ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// The 8 decimal digits of `x < 10^8` (leading zeros included) as ASCII, the most
+/// significant in the lowest byte, computed in parallel (SWAR): split into two 4-digit
+/// halves (32-bit lanes), each into two 2-digit quarters (16-bit lanes), each into two
+/// digits (bytes). The multiply-shifts divide exactly for these ranges
+/// (`x * 10486 >> 20 == x / 100` for x < 10^4, `x * 103 >> 10 == x / 10` for x < 100) and no
+/// lane's product reaches the next lane.
+#[inline(always)]
+fn digits8(x: u64) -> u64 {
+    let halves = (x / 10_000) | ((x % 10_000) << 32);
+    let hundreds = ((halves * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let quarters = hundreds | ((halves - hundreds * 100) << 16);
+    let tens = ((quarters * 103) >> 10) & 0x000f_000f_000f_000f;
+    (tens | ((quarters - tens * 10) << 8)) + ZEROS
+}
+
+/// The decimal digits of a `u64`, in up to three 8-digit chunks, most significant first;
+/// the first chunk shifted so that it starts with its first significant digit (or is
+/// "0"), holding `first_len` digits.
+#[derive(Clone, Copy)]
+struct Digits {
+    chunks: [u64; 3],
+    count: usize,
+    first_len: usize,
+}
+
+impl Digits {
+    #[inline(always)]
+    fn of(n: u64) -> Digits {
+        const E8: u64 = 100_000_000;
+        const E16: u64 = E8 * E8;
+        let (chunks, count) = if n < E8 {
+            ([digits8(n), 0, 0], 1)
+        } else if n < E16 {
+            ([digits8(n / E8), digits8(n % E8), 0], 2)
+        } else {
+            ([digits8(n / E16), digits8(n / E8 % E8), digits8(n % E8)], 3)
+        };
+        // leading '0' bytes of the first chunk (all 8 for n = 0: keep one)
+        let lead = (((chunks[0] - ZEROS).trailing_zeros() / 8) as usize).min(7);
+        Digits {
+            chunks: [chunks[0] >> (8 * lead), chunks[1], chunks[2]],
+            count,
+            first_len: 8 - lead,
+        }
+    }
+
+    /// Exactly `k` digits of `frac < 10^k` (1 <= k <= 16), leading zeros kept.
+    #[inline(always)]
+    fn fraction(frac: u64, k: usize) -> Digits {
+        const E8: u64 = 100_000_000;
+        if k <= 8 {
+            Digits {
+                chunks: [digits8(frac) >> (8 * (8 - k)), 0, 0],
+                count: 1,
+                first_len: k,
+            }
+        } else {
+            Digits {
+                chunks: [digits8(frac / E8) >> (8 * (16 - k)), digits8(frac % E8), 0],
+                count: 2,
+                first_len: k - 8,
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.first_len + 8 * (self.count - 1)
+    }
+
+    /// The digits as bytes: `.0[..len()]`.
+    #[inline(always)]
+    fn bytes(&self) -> [u8; 24] {
+        let mut b = [0u8; 24];
+        let mut at = 0;
+        for (i, c) in self.chunks.iter().enumerate().take(self.count) {
+            if let Some(d) = b.get_mut(at..at + 8) {
+                d.copy_from_slice(&c.to_le_bytes());
+            }
+            at += if i == 0 { self.first_len } else { 8 };
+        }
+        b
+    }
+}
+
 /// Where encoded bytes go: the caller's `Vec`, or a stack buffer for a typical short line
 /// (keeps the write position in a register instead of updating the `Vec` at every piece).
 trait Sink {
     fn put(&mut self, s: &[u8]);
+    /// Write a number's digits.
+    #[inline(always)]
+    fn digits(&mut self, d: Digits) {
+        let b = d.bytes();
+        self.put(b.get(..d.len()).unwrap_or_default());
+    }
     fn byte(&mut self, b: u8);
     fn len(&self) -> usize;
     /// Run a slow (not inlined) writer on this sink. The stack line hands it a copy of
@@ -180,6 +273,22 @@ impl Sink for StackLine<'_> {
             *d = c;
         }
         self.n += 1;
+    }
+
+    /// Whole 8-byte chunks (each write lands in `b`: p <= STACK_LINE, and when the digits
+    /// end past STACK_LINE the line is `full` and discarded anyway).
+    #[inline(always)]
+    fn digits(&mut self, d: Digits) {
+        let p = self.pos();
+        let [c0, c1, c2] = d.chunks;
+        self.w8(p, &c0.to_le_bytes());
+        if d.count > 1 {
+            self.w8(p + d.first_len, &c1.to_le_bytes());
+            if d.count > 2 {
+                self.w8(p + d.first_len + 8, &c2.to_le_bytes());
+            }
+        }
+        self.n += d.len();
     }
 
     #[inline(always)]
@@ -360,29 +469,40 @@ fn write_short_f64<W: Sink>(v: f64, w: &mut W) -> bool {
     if v.is_sign_negative() {
         w.byte(b'-');
     }
-    let mut buf = itoa::Buffer::new();
-    let digits = buf.format(m).as_bytes();
     if k == 0 {
-        w.put(digits);
-    } else if let Some((int, frac)) = digits
-        .split_at_checked(digits.len().wrapping_sub(k))
-        .filter(|(int, _)| !int.is_empty())
-    {
-        w.put(int);
-        w.byte(b'.');
-        w.put(frac);
-    } else {
-        // 0.ddd or 0.000ddd: k >= number of digits
-        w.put(b"0.");
-        w.put(
-            b"000000000000000"
-                .get(..k - digits.len())
-                .unwrap_or_default(),
-        );
-        w.put(digits);
+        w.digits(Digits::of(m));
+        return true;
     }
+    // a = m / 10^k. Its integer part by truncation is exact: a's rounding error (below
+    // 2^-53 * 10^(15-k)) is smaller than its distance to the next integer (at least
+    // 10^-k). The rest of m are exactly k fraction digits, leading zeros included.
+    let int = a as u64;
+    let frac = m.wrapping_sub(int.wrapping_mul(POW10_U64.get(k).copied().unwrap_or(0)));
+    w.digits(Digits::of(int));
+    w.byte(b'.');
+    w.digits(Digits::fraction(frac, k));
     true
 }
+
+/// Powers of ten as integers.
+const POW10_U64: [u64; 16] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+];
 
 /// The general path: ryu's shortest digits, rewritten in Python's notation.
 #[inline(never)]
@@ -619,11 +739,14 @@ fn encode_inner<W: Sink>(
         match v {
             RawValue::F64(x) => write_finite_f64(x, w),
             RawValue::I64(x) => {
-                w.put(itoa::Buffer::new().format(x).as_bytes());
+                if x < 0 {
+                    w.byte(b'-');
+                }
+                w.digits(Digits::of(x.unsigned_abs()));
                 w.byte(b'i');
             }
             RawValue::U64(x) => {
-                w.put(itoa::Buffer::new().format(x).as_bytes());
+                w.digits(Digits::of(x));
                 w.byte(b'u');
             }
             RawValue::Bool(true) => w.put(b"true"),
@@ -644,7 +767,10 @@ fn encode_inner<W: Sink>(
     }
     if let Some(t) = point.time() {
         w.byte(b' ');
-        w.put(itoa::Buffer::new().format(t).as_bytes());
+        if t < 0 {
+            w.byte(b'-');
+        }
+        w.digits(Digits::of(t.unsigned_abs()));
     }
     Ok(())
 }
@@ -844,6 +970,39 @@ pub fn count_lines(data: &[u8]) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_match_std_formatting() {
+        let mut values: Vec<u64> = vec![0, 1, 9, 10, 99, 100, u64::MAX, u64::MAX - 1];
+        let mut p = 1u64;
+        for _ in 0..20 {
+            values.extend([p - 1, p, p + 1, p.saturating_mul(10) - 1]);
+            p = p.saturating_mul(10);
+        }
+        let mut seed = 0x0123_4567_89ab_cdefu64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            values.push(seed >> (seed % 64)); // every magnitude
+        }
+        for n in values {
+            let want = n.to_string();
+            let d = Digits::of(n);
+            let b = d.bytes();
+            assert_eq!(&b[..d.len()], want.as_bytes(), "Digits::of({n})");
+            // the stack line's chunked writes produce the same text
+            let mut buf = [0u8; STACK_LINE + 16];
+            let mut line = StackLine::new(&mut buf);
+            line.byte(b'x');
+            line.digits(d);
+            line.byte(b'y');
+            assert_eq!(line.as_slice(), format!("x{n}y").as_bytes());
+            let mut v = b"x".to_vec();
+            v.digits(d);
+            assert_eq!(v, format!("x{n}").as_bytes());
+        }
+    }
     use crate::point::assert_invalid_point;
     use crate::point::{Precision, MAX_STRING_FIELD_LEN};
 
@@ -1527,6 +1686,13 @@ mod tests {
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             if write_short_f64(v, &mut fast) {
                 hits += 1;
+                // the stack line (chunked digit writes) gives the same text
+                let mut buf = [0u8; STACK_LINE + 16];
+                let mut line = StackLine::new(&mut buf);
+                line.byte(b'x');
+                assert!(write_short_f64(v, &mut line));
+                line.byte(b'y');
+                assert_eq!(line.as_slice(), [&b"x"[..], &fast, b"y"].concat(), "{v:e}");
                 write_finite_f64_ryu(v, &mut slow);
                 assert_eq!(
                     String::from_utf8(fast).unwrap(),

@@ -1,7 +1,7 @@
 //! `influx_point`: build a point and render its line protocol.
 
 use std::cell::RefCell;
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 
 use super::{
     guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg,
@@ -260,38 +260,50 @@ pub extern "C" fn influx_point_to_line_protocol(
         // SAFETY: caller contract.
         let p =
             unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
-        let buf = crate::line_protocol::encode_point_then(&p.inner, |line| {
-            // exactly len + 1 bytes: CString::from_raw (influx_string_free) rebuilds the
-            // allocation from strlen + 1, and no shrinking realloc is needed
-            let mut v = Vec::with_capacity(line.len() + 1);
-            v.extend_from_slice(line);
-            v.push(0);
-            v
+        let s = crate::line_protocol::encode_point_then(&p.inner, |line| {
+            debug_assert!(!line.contains(&0));
+            // SAFETY: malloc of len + 1 bytes (NULL checked), `line` copied into it, then the
+            // NUL. `line` has no NUL byte: every string of an `influx_point` came from a C
+            // string (see `influx_point`), and the encoder adds only ASCII punctuation,
+            // digits and letters.
+            unsafe {
+                let s = malloc(line.len() + 1).cast::<u8>();
+                if !s.is_null() {
+                    std::ptr::copy_nonoverlapping(line.as_ptr(), s, line.len());
+                    *s.add(line.len()) = 0;
+                }
+                (s.cast::<c_char>(), line.len())
+            }
         })?;
-        let len = buf.len() - 1;
-        debug_assert!(!buf[..len].contains(&0));
-        // SAFETY: `buf` ends with its only NUL: every string of an `influx_point` came from a
-        // C string (see `influx_point`), so it has no NUL byte, and the encoder adds only
-        // ASCII punctuation, digits and letters.
-        let c = unsafe { CString::from_vec_with_nul_unchecked(buf) };
+        if s.0.is_null() {
+            return Err(Error::internal("out of memory"));
+        }
         // SAFETY: out checked above; len_out is NULL or writable.
         unsafe {
-            *out = c.into_raw();
+            *out = s.0;
             if !len_out.is_null() {
-                *len_out = len;
+                *len_out = s.1;
             }
         }
         Ok(())
     })
 }
 
-/// Free a string returned by this library. NULL is a no-op.
+extern "C" {
+    // the C library's allocator: strings handed to C are malloc'ed, so that
+    // influx_string_free is a plain free() (no length to recompute)
+    fn malloc(size: usize) -> *mut std::ffi::c_void;
+    fn free(p: *mut std::ffi::c_void);
+}
+
+/// Free a string returned by this library (it was allocated with malloc; this is free()).
+/// NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn influx_string_free(s: *mut c_char) {
     guard((), || {
         if !s.is_null() {
-            // SAFETY: created by CString::into_raw in this library (caller contract).
-            drop(unsafe { CString::from_raw(s) });
+            // SAFETY: malloc'ed by this library and not freed before (caller contract).
+            unsafe { free(s.cast()) };
         }
     })
 }
