@@ -742,38 +742,23 @@ fn check_field_key(key: &str) -> Result<bool> {
     check_field_key_fast(key).map_err(|b| bad(What::FieldKey, key, "", b))
 }
 
-/// Dropped points kept per thread for reuse by [`Point::new`] (at most this many, each with
-/// its entries inline and an arena of at most `RECYCLE_MAX_ARENA` bytes: a few KiB per
-/// thread at most).
-const RECYCLE_MAX: usize = 4;
+/// The last small point dropped on each thread is kept for reuse by [`Point::new`] (one
+/// per thread: its entries inline, its arena at most `RECYCLE_MAX_ARENA` bytes).
 const RECYCLE_MAX_ARENA: usize = 1024;
 
 thread_local! {
-    // boxed on purpose: a recycled point hands back the very allocation it lived in
-    #[allow(clippy::vec_box)]
-    static RECYCLED: std::cell::RefCell<Vec<Box<Data>>> = const { std::cell::RefCell::new(Vec::new()) };
+    static RECYCLED: std::cell::Cell<Option<Box<Data>>> = const { std::cell::Cell::new(None) };
 }
 
-/// A dropped small point goes back to its thread's few recycled points (see
-/// [`Point::new`]); during thread teardown, or when there is no room, it is simply freed.
+/// A dropped small point is kept for the thread's next [`Point::new`] (replacing the one
+/// kept before, which is freed); during thread teardown it is simply freed.
 impl Drop for Point {
     fn drop(&mut self) {
-        let Some(d) = self.d.take() else {
-            return;
-        };
-        if !d.is_small(RECYCLE_MAX_ARENA) {
-            return;
-        }
-        let _ = RECYCLED.try_with(|r| {
-            if let Ok(mut v) = r.try_borrow_mut() {
-                if v.len() < RECYCLE_MAX {
-                    if v.capacity() == 0 {
-                        v.reserve_exact(RECYCLE_MAX);
-                    }
-                    v.push(d);
-                }
+        if let Some(d) = self.d.take() {
+            if d.is_small(RECYCLE_MAX_ARENA) {
+                let _ = RECYCLED.try_with(|r| r.replace(Some(d)));
             }
-        });
+        }
     }
 }
 
@@ -795,15 +780,12 @@ impl Point {
     /// Errors: empty measurement, measurement starting with `#`, longer than 65535 bytes,
     /// or with a backslash that cannot be written.
     ///
-    /// The point may be a recycled one (a small point dropped earlier on this thread),
+    /// The point may be a recycled one (the last small point dropped on this thread),
     /// [cleared](Point::clear): it saves the allocations, and a point built with the same
     /// keys as the dropped one gets the shape reuse `clear` describes. It behaves exactly
     /// like a freshly allocated point.
     pub fn new(measurement: &str) -> Result<Point> {
-        let recycled = RECYCLED
-            .try_with(|r| r.try_borrow_mut().ok().and_then(|mut v| v.pop()))
-            .ok()
-            .flatten();
+        let recycled = RECYCLED.try_with(|r| r.take()).ok().flatten();
         match recycled {
             Some(d) => {
                 let mut p = Point { d: Some(d) };
