@@ -465,6 +465,8 @@ void influx_point_free(struct influx_point *point);
 
 /*
  Reuse a point for a new measurement: removes tags, fields and time, keeps its memory.
+ Setting the same keys in the same order as before is then the fast path (the result is
+ the same for any order; see "Performance notes" in README.md).
  */
 influx_result influx_point_reset(struct influx_point *point, const char *measurement);
 

@@ -123,6 +123,8 @@ pub extern "C" fn influx_point_free(point: *mut influx_point) {
 }
 
 /// Reuse a point for a new measurement: removes tags, fields and time, keeps its memory.
+/// Setting the same keys in the same order as before is then the fast path (the result is
+/// the same for any order; see "Performance notes" in README.md).
 #[no_mangle]
 pub extern "C" fn influx_point_reset(
     point: *mut influx_point,
