@@ -142,6 +142,7 @@ fn main() {
     // hits all three alike. Best of the rounds for each.
     let mut out = Vec::with_capacity((n as usize).saturating_mul(128).min(256 << 20));
     let (mut base, mut ours, mut reuse) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
+    let (mut new_ratios, mut reuse_ratios) = (Vec::new(), Vec::new());
     for r in 1..=rounds {
         let b = time_round(n, &mut out, |i, o| baseline(&inp, i, o));
         let o = time_round(n, &mut out, |i, o| ours_new(&inp, i, o));
@@ -150,7 +151,13 @@ fn main() {
         base = base.min(b);
         ours = ours.min(o);
         reuse = reuse.min(u);
+        new_ratios.push(o / b);
+        reuse_ratios.push(u / b);
     }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
 
     println!(
         "{n} standard points (2 tags, 4 fields, ns time), best of {rounds} interleaved rounds:"
@@ -163,5 +170,10 @@ fn main() {
     println!(
         "  ours: Point::clear + encode     {reuse:7.1} ns/point  ratio {:.2}x",
         reuse / base
+    );
+    println!(
+        "  median of the per-round ratios: Point::new {:.2}x, Point::clear {:.2}x",
+        median(&mut new_ratios),
+        median(&mut reuse_ratios)
     );
 }

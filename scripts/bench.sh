@@ -76,7 +76,7 @@ cc -O2 -Wall -Wextra -Werror -Iinclude benches/c/bench_encode.c -o "${work}/benc
 echo "built ${work}/bench_encode"
 
 step "C API encoder: 1,000,000 standard points (benches/c/bench_encode.c)"
-limited 180 "${work}/bench_encode" --dump "${work}/ours.tsv" | tee "${work}/c.out"
+limited 300 "${work}/bench_encode" --rounds 9 --dump "${work}/ours.tsv" | tee "${work}/c.out"
 collect "${work}/c.out"
 
 step "seed: influxdb-client ${seed_version} (benches/seed_encode.py)"
@@ -90,7 +90,7 @@ limited 240 "${venv}/bin/python" benches/seed_encode.py --ours "${work}/ours.tsv
 collect "${work}/seed.out"
 
 step "pure-Rust encoder: cargo bench --bench encode"
-limited 600 cargo bench --bench encode 2>&1 | tee "${work}/encode.out"
+ENCODE_ROUNDS=9 limited 600 cargo bench --bench encode 2>&1 | tee "${work}/encode.out"
 R[rust_base_ns]=$(awk '/baseline \(direct push\)/ { print $(NF-1); exit }' "${work}/encode.out")
 R[rust_new_ns]=$(awk '/Point::new \+ encode_point/ { print $(NF-3); exit }' "${work}/encode.out")
 R[rust_clear_ns]=$(awk '/Point::clear \+ encode/ { print $(NF-3); exit }' "${work}/encode.out")
