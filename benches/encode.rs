@@ -3,7 +3,9 @@
 //! 1,000,000 "standard points" (measurement `cpu`, 2 tags, 4 fields, ns timestamp), measured as
 //! (a) Point::new + setters + encode_point into a reused Vec (a fresh point per line, as the C
 //! API does), (a') the same reusing one Point through `clear`, and (b) a hand-written baseline
-//! that pushes the same bytes directly (itoa/ryu, no escaping, no validation).
+//! that pushes the same bytes directly (itoa/ryu, no escaping, no validation); and (c)
+//! encode_point alone on points built beforehand (standard points 0..1000, in turn) against
+//! the baseline writing those points. Rounds are interleaved.
 //! Prints ns/point for each and the ratio ours/baseline (target <= 1.5x).
 
 use std::hint::black_box;
@@ -40,6 +42,9 @@ impl Inputs {
         &self.regions[(i % 4) as usize]
     }
 }
+
+/// Points built once for the encode-only measurement.
+const PREBUILT: u64 = 1000;
 
 fn ts(i: u64) -> i64 {
     1_700_000_000_000_000_000 + i as i64 * 1000
@@ -143,11 +148,29 @@ fn main() {
     let mut out = Vec::with_capacity((n as usize).saturating_mul(128).min(256 << 20));
     let (mut base, mut ours, mut reuse) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
     let (mut new_ratios, mut reuse_ratios) = (Vec::new(), Vec::new());
+    // (c) encoding alone: standard points 0..PREBUILT built once (untimed), encoded in turn,
+    // against the baseline writing the same points' bytes from their values
+    let prebuilt: Vec<Point> = (0..PREBUILT)
+        .map(|i| {
+            let mut p = Point::new("cpu").unwrap();
+            fill(&mut p, &inp, i);
+            p
+        })
+        .collect();
+    let (mut enc_base, mut enc_only) = (f64::INFINITY, f64::INFINITY);
     for r in 1..=rounds {
         let b = time_round(n, &mut out, |i, o| baseline(&inp, i, o));
         let o = time_round(n, &mut out, |i, o| ours_new(&inp, i, o));
         let u = time_round(n, &mut out, |i, o| ours_reuse(&mut p, &inp, i, o));
-        println!("  round {r}: baseline {b:.1}  new {o:.1}  reuse {u:.1} ns/point");
+        let eb = time_round(n, &mut out, |i, o| baseline(&inp, i % PREBUILT, o));
+        let e = time_round(n, &mut out, |i, o| {
+            encode_point(black_box(&prebuilt[(i % PREBUILT) as usize]), &[], o).unwrap()
+        });
+        println!(
+            "  round {r}: baseline {b:.1}  new {o:.1}  reuse {u:.1}  |  baseline {eb:.1}  encode only {e:.1} ns/point"
+        );
+        enc_base = enc_base.min(eb);
+        enc_only = enc_only.min(e);
         base = base.min(b);
         ours = ours.min(o);
         reuse = reuse.min(u);
@@ -170,6 +193,10 @@ fn main() {
     println!(
         "  ours: Point::clear + encode     {reuse:7.1} ns/point  ratio {:.2}x",
         reuse / base
+    );
+    println!(
+        "  encode_point alone ({PREBUILT} points built once): baseline {enc_base:.1}, ours {enc_only:.1} ns/point  ratio {:.2}x",
+        enc_only / enc_base
     );
     println!(
         "  median of the per-round ratios: Point::new {:.2}x, Point::clear {:.2}x",
