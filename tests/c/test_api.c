@@ -260,6 +260,64 @@ static void point_semantics(void) {
     expect_lp(p, "b g=true");
 }
 
+/* Freed points come back from the per-thread pool and remember the previous point's keys
+ * (shape reuse): whatever the next point does, its line must be that of a new point. */
+static void reused_points(void) {
+    char want[128];
+    influx_point *p;
+
+    /* the gateway loop: same keys, same order */
+    for (int i = 0; i < 4; i++) {
+        p = pt("cpu");
+        CHECK_RC(influx_point_add_tag(p, "host", i % 2 ? "b" : "a"), INFLUX_OK);
+        CHECK_RC(influx_point_add_tag(p, "region", "eu"), INFLUX_OK);
+        CHECK_RC(influx_point_add_field_f64(p, "usage_user", 0.25 * i), INFLUX_OK);
+        CHECK_RC(influx_point_add_field_i64(p, "count", i), INFLUX_OK);
+        CHECK_RC(influx_point_set_time(p, i, INFLUX_PRECISION_S), INFLUX_OK);
+        snprintf(want, sizeof want, "cpu,host=%s,region=eu count=%di,usage_user=%s %d",
+                 i % 2 ? "b" : "a", i, (const char *[]){"0", "0.25", "0.5", "0.75"}[i], i);
+        expect_lp(p, want);
+    }
+    /* stops early: no leftovers of the previous keys */
+    p = pt("cpu");
+    influx_point_add_tag(p, "host", "c");
+    influx_point_add_tag(p, "region", "us");
+    influx_point_add_field_bool(p, "usage_user", true);
+    expect_lp(p, "cpu,host=c,region=us usage_user=true");
+    /* other order, a key set twice, a tag removed, a field where a tag was */
+    p = pt("cpu");
+    influx_point_add_field_i64(p, "count", 1);
+    influx_point_add_tag(p, "host", "d");
+    influx_point_add_tag(p, "host", "e");
+    influx_point_add_tag(p, "region", "x");
+    influx_point_add_tag(p, "region", "");
+    influx_point_add_field_str(p, "host", "as field");
+    expect_lp(p, "cpu,host=e count=1i,host=\"as field\"");
+    /* same measurement, new key in the middle; then an error keeps the shape intact */
+    p = pt("cpu");
+    influx_point_add_field_i64(p, "count", 2);
+    influx_point_add_tag(p, "host", "f");
+    influx_point_add_tag(p, "zone", "z");
+    CHECK_RC(influx_point_add_tag(p, "time", "bad"), INFLUX_ERR_INVALID_POINT);
+    influx_point_add_field_str(p, "host", "s");
+    expect_lp(p, "cpu,host=f,zone=z count=2i,host=\"s\"");
+    /* reset: the same, through one point */
+    p = pt("m");
+    for (int i = 0; i < 3; i++) {
+        CHECK_RC(influx_point_reset(p, i == 1 ? "n" : "m"), INFLUX_OK);
+        influx_point_add_tag(p, "k", "v");
+        if (i != 2) influx_point_add_field_i64(p, "f", i);
+        influx_point_add_field_bool(p, "g", i == 1);
+        char *out = NULL;
+        CHECK_RC(influx_point_to_line_protocol(p, &out, NULL), INFLUX_OK);
+        snprintf(want, sizeof want, i == 2 ? "m,k=v g=false" : "%s,k=v f=%di,g=%s",
+                 i == 1 ? "n" : "m", i, i == 1 ? "true" : "false");
+        CHECK_STR(out, want);
+        influx_string_free(out);
+    }
+    influx_point_free(p);
+}
+
 static void noop_success(const influx_batch *b, void *ud) {
     (void)b;
     (void)ud;
@@ -521,6 +579,7 @@ static void strerror_and_version(void) {
 int main(void) {
     seed_vectors();
     point_semantics();
+    reused_points();
     null_and_invalid_args();
     strerror_and_version();
     conf_sources();
