@@ -1057,9 +1057,10 @@ impl Data {
             };
             let k = e.key();
             let start = (self.arena.len() - base) as u32;
-            if let Some(bytes) = self.arena.get(k.start as usize..k.end as usize) {
-                let bytes = bytes.to_vec();
-                self.arena.extend_from_slice(&bytes);
+            // spans lie inside the old arena (checked, so that this cannot panic)
+            if k.start <= k.end && k.end as usize <= base {
+                self.arena
+                    .extend_from_within(k.start as usize..k.end as usize);
             }
             e.set_key(Span {
                 start,
