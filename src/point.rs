@@ -249,6 +249,12 @@ impl Entry {
         self.payload = payload;
     }
 
+    /// Replace the value and its escaping flag, keeping the key and the key's flag.
+    #[inline(always)]
+    fn replace_value(&mut self, v: Value, value_esc: u8) {
+        self.set_value(v, self.esc() & ESC_KEY | value_esc);
+    }
+
     /// The key's bytes (spans lie inside the arena, which is at most u32::MAX bytes, so the
     /// end needs no overflow check in usize).
     #[inline(always)]
@@ -1196,8 +1202,7 @@ impl Data {
                     self.room(value.len())?;
                     let v = self.push(value);
                     if let Some(e) = self.entries.get_mut(slot) {
-                        let esc = e.esc() & ESC_KEY | if value_esc { ESC_VALUE } else { 0 };
-                        e.set_value(Value::Str(v), esc);
+                        e.replace_value(Value::Str(v), if value_esc { ESC_VALUE } else { 0 });
                     }
                     self.shape_advance();
                     return Ok(());
@@ -1250,17 +1255,9 @@ impl Data {
         if self.filled != NORMAL {
             if let Some(slot) = self.shape_slot(false, key.as_bytes()) {
                 self.room(str_value.len())?;
-                let mut value_esc = false;
-                let value = match value {
-                    Value::Str(_) => {
-                        value_esc = string_needs_escape(str_value.as_bytes());
-                        Value::Str(self.push(str_value))
-                    }
-                    v => v,
-                };
+                let (value, value_esc) = self.store_value(value, str_value);
                 if let Some(e) = self.entries.get_mut(slot) {
-                    let esc = e.esc() & ESC_KEY | if value_esc { ESC_VALUE } else { 0 };
-                    e.set_value(value, esc);
+                    e.replace_value(value, value_esc);
                 }
                 self.shape_advance();
                 return Ok(());
@@ -1269,15 +1266,8 @@ impl Data {
         }
         let key_esc = check_field_key(key)?;
         self.room(key.len() + str_value.len())?;
-        let mut value_esc = false;
-        let value = match value {
-            Value::Str(_) => {
-                value_esc = string_needs_escape(str_value.as_bytes());
-                Value::Str(self.push(str_value))
-            }
-            v => v,
-        };
-        let esc = if key_esc { ESC_KEY } else { 0 } | if value_esc { ESC_VALUE } else { 0 };
+        let (value, value_esc) = self.store_value(value, str_value);
+        let esc = if key_esc { ESC_KEY } else { 0 } | value_esc;
         let prefix = key_prefix(key.as_bytes());
         match find(&self.arena, self.field_entries(), prefix, key.as_bytes()) {
             Ok(i) => {
@@ -1297,6 +1287,23 @@ impl Data {
             }
         }
         Ok(())
+    }
+
+    /// A field's value as stored: a string (`str_value`) goes into the arena (after the
+    /// caller's room check). Returns it with its ESC_VALUE bit.
+    #[inline(always)]
+    fn store_value(&mut self, value: Value, str_value: &str) -> (Value, u8) {
+        match value {
+            Value::Str(_) => {
+                let esc = if string_needs_escape(str_value.as_bytes()) {
+                    ESC_VALUE
+                } else {
+                    0
+                };
+                (Value::Str(self.push(str_value)), esc)
+            }
+            v => (v, 0),
+        }
     }
 
     /// Set a string field (at most 1 MiB).
