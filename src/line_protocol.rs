@@ -450,7 +450,7 @@ fn write_short_f64<W: Sink>(v: f64, w: &mut W) -> bool {
     // without a float-to-int conversion in the loop
     const ROUND: f64 = 6_755_399_441_055_744.0;
     let mut k = 0;
-    let m = loop {
+    let (m, p) = loop {
         let Some(&p) = POW10.get(k) else {
             return false;
         };
@@ -461,8 +461,8 @@ fn write_short_f64<W: Sink>(v: f64, w: &mut W) -> bool {
         // any integer near x will do: the check below is what proves it
         let m = (x + ROUND) - ROUND;
         if m / p == a {
-            // an integer below 1e15 + 1: exact in u64
-            break m as u64;
+            // an integer below 1e15 + 1, and a power of ten up to 1e15: exact in u64
+            break (m as u64, p as u64);
         }
         k += 1;
     };
@@ -477,32 +477,12 @@ fn write_short_f64<W: Sink>(v: f64, w: &mut W) -> bool {
     // 2^-53 * 10^(15-k)) is smaller than its distance to the next integer (at least
     // 10^-k). The rest of m are exactly k fraction digits, leading zeros included.
     let int = a as u64;
-    let frac = m.wrapping_sub(int.wrapping_mul(POW10_U64.get(k).copied().unwrap_or(0)));
+    let frac = m.wrapping_sub(int.wrapping_mul(p));
     w.digits(Digits::of(int));
     w.byte(b'.');
     w.digits(Digits::fraction(frac, k));
     true
 }
-
-/// Powers of ten as integers.
-const POW10_U64: [u64; 16] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-    10_000_000_000,
-    100_000_000_000,
-    1_000_000_000_000,
-    10_000_000_000_000,
-    100_000_000_000_000,
-    1_000_000_000_000_000,
-];
 
 /// The general path: ryu's shortest digits, rewritten in Python's notation.
 #[inline(never)]
