@@ -601,9 +601,7 @@ pub fn encode_point(
     if point.is_partial() {
         return encode_point(&point.settled(), default_tags, out);
     }
-    // numbers take at most 24 bytes, the time 20; escaping may exceed this (then the
-    // stack line reports `full` and the line is encoded again into `out`)
-    let mut estimate = point.text_len() + 28 * point.field_count() + 40;
+    let mut estimate = line_estimate(point);
     for (k, v) in default_tags {
         estimate += k.len() + v.len() + 2;
     }
@@ -617,6 +615,14 @@ pub fn encode_point(
         }
     }
     encode_into_vec(point, default_tags, out, estimate)
+}
+
+/// Bytes a point's line (without default tags) usually takes at most: numbers take at most
+/// 24 bytes, the time 20. Escaping may exceed it (then the stack line reports `full` and the
+/// line is encoded again into a `Vec`).
+#[inline(always)]
+fn line_estimate(point: &Point) -> usize {
+    point.text_len() + 28 * point.field_count() + 40
 }
 
 /// The `Vec` path of [`encode_point`] (long lines).
@@ -644,7 +650,7 @@ pub(crate) fn encode_point_then<R>(point: &Point, f: impl FnOnce(&[u8]) -> R) ->
     if point.is_partial() {
         return encode_point_then(&point.settled(), f);
     }
-    let estimate = point.text_len() + 28 * point.field_count() + 40;
+    let estimate = line_estimate(point);
     if estimate <= STACK_LINE {
         let mut buf = [0u8; STACK_LINE + 16];
         let mut line = StackLine::new(&mut buf);
