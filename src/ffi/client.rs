@@ -146,6 +146,26 @@ unsafe fn api_ref<'a>(api: *const influx_write_api) -> crate::Result<&'a WriteAp
         .ok_or_else(|| Error::invalid_argument("write_api is NULL"))
 }
 
+/// The write API, bucket and org (NULL = the client's) every write call takes.
+///
+/// # Safety
+/// `api` is NULL or a live `influx_write_api`; `bucket` and `org` are NULL or
+/// NUL-terminated strings that outlive `'a`.
+unsafe fn write_args<'a>(
+    api: *const influx_write_api,
+    bucket: *const c_char,
+    org: *const c_char,
+) -> crate::Result<(&'a WriteApi, &'a str, Option<&'a str>)> {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        Ok((
+            api_ref(api)?,
+            str_arg(bucket, "bucket")?,
+            opt_str_arg(org, "org")?,
+        ))
+    }
+}
+
 /// Write one point to `bucket` in `org` (NULL = the client's org), with the write API's
 /// default tags. Synchronous: returns after the server answered (INFLUX_ERR_HTTP with
 /// influx_last_http_status()/influx_last_server_message(), INFLUX_ERR_TRANSPORT,
@@ -161,9 +181,7 @@ pub extern "C" fn influx_write(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for all pointers.
-        let api = unsafe { api_ref(api) }?;
-        let bucket = unsafe { str_arg(bucket, "bucket") }?;
-        let org = unsafe { opt_str_arg(org, "org") }?;
+        let (api, bucket, org) = unsafe { write_args(api, bucket, org) }?;
         let p =
             unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
         api.write_point(bucket, org, p.point())
@@ -182,9 +200,7 @@ pub extern "C" fn influx_write_points(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for all pointers.
-        let api = unsafe { api_ref(api) }?;
-        let bucket = unsafe { str_arg(bucket, "bucket") }?;
-        let org = unsafe { opt_str_arg(org, "org") }?;
+        let (api, bucket, org) = unsafe { write_args(api, bucket, org) }?;
         if n == 0 {
             return Ok(());
         }
@@ -218,9 +234,7 @@ pub extern "C" fn influx_write_lp(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for all pointers.
-        let api = unsafe { api_ref(api) }?;
-        let bucket = unsafe { str_arg(bucket, "bucket") }?;
-        let org = unsafe { opt_str_arg(org, "org") }?;
+        let (api, bucket, org) = unsafe { write_args(api, bucket, org) }?;
         let precision = precision_arg(precision)?;
         if data.is_null() {
             return Err(Error::invalid_argument("data is NULL"));
