@@ -3,6 +3,7 @@
 //! The core (everything but [`ffi`]) is safe Rust with no knowledge of C:
 //! - [`line_protocol`]: the pure encoder (escaping, numbers, precision)
 //! - [`point`]: the point model (sorted tags/fields, typed values, time + precision)
+//! - [`line_buffer`]: points encoded straight into line protocol, call by call (fast path)
 //! - [`config`]: the one table of option keys that drives parsing, defaults and CONFIGURATION.md
 //! - [`transport`]: HTTP `POST /api/v2/write` with auth, gzip, timeouts, error-body parsing
 //! - [`retry`]: the seed's backoff and `Retry-After` rules as pure functions
@@ -13,6 +14,7 @@
 
 pub mod config;
 pub mod error;
+pub mod line_buffer;
 pub mod line_protocol;
 pub mod point;
 pub mod retry;

@@ -209,27 +209,6 @@ impl<'a> StackLine<'a> {
         self.n > STACK_LINE
     }
 
-    #[inline(always)]
-    fn w8(&mut self, at: usize, a: &[u8; 8]) {
-        if let Some(d) = self.b.get_mut(at..).and_then(|t| t.first_chunk_mut::<8>()) {
-            *d = *a;
-        }
-    }
-
-    #[inline(always)]
-    fn w4(&mut self, at: usize, a: &[u8; 4]) {
-        if let Some(d) = self.b.get_mut(at..).and_then(|t| t.first_chunk_mut::<4>()) {
-            *d = *a;
-        }
-    }
-
-    #[inline(always)]
-    fn w2(&mut self, at: usize, a: &[u8; 2]) {
-        if let Some(d) = self.b.get_mut(at..).and_then(|t| t.first_chunk_mut::<2>()) {
-            *d = *a;
-        }
-    }
-
     fn as_slice(&self) -> &[u8] {
         self.b.get(..self.n).unwrap_or_default()
     }
@@ -239,31 +218,8 @@ impl Sink for StackLine<'_> {
     #[inline(always)]
     fn put(&mut self, s: &[u8]) {
         let p = self.pos();
-        let len = s.len();
-        if len <= 16 {
-            // every write lands in [p, p + 16), inside `b` because p <= STACK_LINE
-            if len >= 8 {
-                if let (Some(a), Some(z)) = (s.first_chunk::<8>(), s.last_chunk::<8>()) {
-                    self.w8(p, a);
-                    self.w8(p + len - 8, z);
-                }
-            } else if len >= 4 {
-                if let (Some(a), Some(z)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
-                    self.w4(p, a);
-                    self.w4(p + len - 4, z);
-                }
-            } else if len >= 2 {
-                if let (Some(a), Some(z)) = (s.first_chunk::<2>(), s.last_chunk::<2>()) {
-                    self.w2(p, a);
-                    self.w2(p + len - 2, z);
-                }
-            } else if let (Some(&c), Some(d)) = (s.first(), self.b.get_mut(p)) {
-                *d = c;
-            }
-        } else if let Some(d) = self.b.get_mut(p..p + len) {
-            d.copy_from_slice(s);
-        }
-        self.n += len;
+        put_at(&mut self.b[..], p, s);
+        self.n += s.len();
     }
 
     #[inline(always)]
@@ -280,14 +236,7 @@ impl Sink for StackLine<'_> {
     #[inline(always)]
     fn digits(&mut self, d: Digits) {
         let p = self.pos();
-        let [c0, c1, c2] = d.chunks;
-        self.w8(p, &c0.to_le_bytes());
-        if d.count > 1 {
-            self.w8(p + d.first_len, &c1.to_le_bytes());
-            if d.count > 2 {
-                self.w8(p + d.first_len + 8, &c2.to_le_bytes());
-            }
-        }
+        digits_at(&mut self.b[..], p, d);
         self.n += d.len();
     }
 
@@ -304,6 +253,114 @@ impl Sink for StackLine<'_> {
         run_slow(op, &mut t);
         let n = t.n;
         self.n = n;
+    }
+}
+
+/// Write `s` at `b[p..]` (short pieces as at most two overlapping fixed-size chunks, which
+/// may touch up to 16 bytes from `p`). A write that does not fit in `b` is dropped: callers
+/// keep 16 bytes of slack past what they count as written.
+#[inline(always)]
+fn put_at(b: &mut [u8], p: usize, s: &[u8]) {
+    let len = s.len();
+    if len <= 16 {
+        if len >= 8 {
+            if let (Some(a), Some(z)) = (s.first_chunk::<8>(), s.last_chunk::<8>()) {
+                w8(b, p, a);
+                w8(b, p + len - 8, z);
+            }
+        } else if len >= 4 {
+            if let (Some(a), Some(z)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+                w4(b, p, a);
+                w4(b, p + len - 4, z);
+            }
+        } else if len >= 2 {
+            if let (Some(a), Some(z)) = (s.first_chunk::<2>(), s.last_chunk::<2>()) {
+                w2(b, p, a);
+                w2(b, p + len - 2, z);
+            }
+        } else if let (Some(&c), Some(d)) = (s.first(), b.get_mut(p)) {
+            *d = c;
+        }
+    } else if let Some(d) = b.get_mut(p..p + len) {
+        d.copy_from_slice(s);
+    }
+}
+
+/// Write a number's digits at `b[p..]` as whole 8-byte chunks (up to 24 bytes from `p`).
+#[inline(always)]
+fn digits_at(b: &mut [u8], p: usize, d: Digits) {
+    let [c0, c1, c2] = d.chunks;
+    w8(b, p, &c0.to_le_bytes());
+    if d.count > 1 {
+        w8(b, p + d.first_len, &c1.to_le_bytes());
+        if d.count > 2 {
+            w8(b, p + d.first_len + 8, &c2.to_le_bytes());
+        }
+    }
+}
+
+#[inline(always)]
+fn w8(b: &mut [u8], at: usize, a: &[u8; 8]) {
+    if let Some(d) = b.get_mut(at..).and_then(|t| t.first_chunk_mut::<8>()) {
+        *d = *a;
+    }
+}
+
+#[inline(always)]
+fn w4(b: &mut [u8], at: usize, a: &[u8; 4]) {
+    if let Some(d) = b.get_mut(at..).and_then(|t| t.first_chunk_mut::<4>()) {
+        *d = *a;
+    }
+}
+
+#[inline(always)]
+fn w2(b: &mut [u8], at: usize, a: &[u8; 2]) {
+    if let Some(d) = b.get_mut(at..).and_then(|t| t.first_chunk_mut::<2>()) {
+        *d = *a;
+    }
+}
+
+/// A writer into a slice with room reserved beforehand, for [`crate::line_buffer`]: the
+/// caller makes `b` at least 32 bytes longer than `n` plus what it will write (escaped text
+/// takes at most twice its input, a number at most 32 bytes); writes that would not fit are
+/// dropped, never out of bounds. `n` is the write position.
+pub(crate) struct Tail<'a> {
+    pub(crate) b: &'a mut [u8],
+    pub(crate) n: usize,
+}
+
+/// Room a [`Tail`] needs past the text it writes (chunked writes, a float's digits).
+pub(crate) const TAIL_SLACK: usize = 48;
+
+impl Sink for Tail<'_> {
+    #[inline(always)]
+    fn put(&mut self, s: &[u8]) {
+        put_at(self.b, self.n, s);
+        self.n += s.len();
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, c: u8) {
+        if let Some(d) = self.b.get_mut(self.n) {
+            *d = c;
+        }
+        self.n += 1;
+    }
+
+    #[inline(always)]
+    fn digits(&mut self, d: Digits) {
+        digits_at(self.b, self.n, d);
+        self.n += d.len();
+    }
+
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    #[inline(always)]
+    fn detour(&mut self, op: Slow<'_>) {
+        run_slow(op, self)
     }
 }
 
@@ -702,10 +759,7 @@ fn encode_inner<W: Sink>(
         )?;
     }
     if w.len() - start > MAX_KEY_LEN {
-        return Err(Error::invalid_point(format!(
-            "measurement {}: series key (measurement and tags) is longer than {MAX_KEY_LEN} bytes",
-            point::show(point.measurement())
-        )));
+        return Err(series_key_too_long(point.measurement()));
     }
 
     w.byte(b' ');
@@ -749,7 +803,10 @@ fn encode_inner<W: Sink>(
         }
     }
     if first {
-        return Err(nothing_to_write(point));
+        return Err(nothing_to_write(
+            point.measurement(),
+            point.field_count() > 0,
+        ));
     }
     if let Some(t) = point.time() {
         w.byte(b' ');
@@ -763,15 +820,24 @@ fn encode_inner<W: Sink>(
 
 #[cold]
 #[inline(never)]
-fn nothing_to_write(point: &Point) -> Error {
-    let why = if point.field_count() == 0 {
-        "it has no fields"
-    } else {
+pub(crate) fn nothing_to_write(measurement: &str, has_fields: bool) -> Error {
+    let why = if has_fields {
         "all its fields are NaN or infinite, which InfluxDB cannot store"
+    } else {
+        "it has no fields"
     };
     Error::invalid_point(format!(
         "point {} has nothing to write: {why}",
-        point::show(point.measurement())
+        point::show(measurement)
+    ))
+}
+
+#[cold]
+#[inline(never)]
+pub(crate) fn series_key_too_long(measurement: &str) -> Error {
+    Error::invalid_point(format!(
+        "measurement {}: series key (measurement and tags) is longer than {MAX_KEY_LEN} bytes",
+        point::show(measurement)
     ))
 }
 
@@ -840,6 +906,73 @@ fn write_merged_tags<'d, W: Sink>(
 fn default_tag_error(mut e: Error) -> Error {
     e.message = format!("default {}", e.message);
     e
+}
+
+/// The encoder's own writers, into a [`Tail`], for [`crate::line_buffer`] (which encodes as
+/// calls arrive): same escaping and number text as [`encode_point`].
+pub(crate) mod put {
+    use super::{put_key, write_finite_f64, Digits, Sink, Slow, Tail, MEASUREMENT_ESCAPES};
+
+    /// A measurement; `esc` as returned by `point::check_measurement`.
+    #[inline]
+    pub(crate) fn measurement(s: &[u8], esc: bool, out: &mut Tail<'_>) {
+        if esc {
+            out.detour(Slow::Escape(s, &MEASUREMENT_ESCAPES));
+        } else {
+            out.put(s);
+        }
+    }
+
+    /// A tag key, tag value or field key; `esc` as returned by its `point::check_*`.
+    #[inline(always)]
+    pub(crate) fn key(s: &[u8], esc: bool, out: &mut Tail<'_>) {
+        put_key(s, esc, out);
+    }
+
+    /// A quoted string field value; `esc` = `point::string_needs_escape(s)`.
+    #[inline]
+    pub(crate) fn string(s: &[u8], esc: bool, out: &mut Tail<'_>) {
+        out.byte(b'"');
+        if esc {
+            out.detour(Slow::EscapeString(s));
+        } else {
+            out.put(s);
+        }
+        out.byte(b'"');
+    }
+
+    /// A finite float as the seed writes it.
+    #[inline(always)]
+    pub(crate) fn finite_f64(v: f64, out: &mut Tail<'_>) {
+        debug_assert!(v.is_finite());
+        write_finite_f64(v, out);
+    }
+
+    /// A signed integer in decimal (no suffix).
+    #[inline(always)]
+    pub(crate) fn int(v: i64, out: &mut Tail<'_>) {
+        if v < 0 {
+            out.byte(b'-');
+        }
+        out.digits(Digits::of(v.unsigned_abs()));
+    }
+
+    /// An unsigned integer in decimal (no suffix).
+    #[inline(always)]
+    pub(crate) fn uint(v: u64, out: &mut Tail<'_>) {
+        out.digits(Digits::of(v));
+    }
+
+    /// Raw bytes (punctuation, `true`/`false`).
+    #[inline(always)]
+    pub(crate) fn bytes(s: &[u8], out: &mut Tail<'_>) {
+        out.put(s);
+    }
+
+    #[inline(always)]
+    pub(crate) fn byte(b: u8, out: &mut Tail<'_>) {
+        out.byte(b);
+    }
 }
 
 /// One line found by [`scan_lines`].

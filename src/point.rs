@@ -292,7 +292,7 @@ fn load_u32_be(s: &[u8], at: usize) -> u32 {
 /// The first 8 bytes of `k` as a big-endian number, zero-padded (no byte-wise stores, which
 /// would stall the load that follows them).
 #[inline]
-fn key_prefix(k: &[u8]) -> u64 {
+pub(crate) fn key_prefix(k: &[u8]) -> u64 {
     let n = k.len();
     if n >= 8 {
         return k.first_chunk::<8>().map_or(0, |b| u64::from_be_bytes(*b));
@@ -751,8 +751,34 @@ pub(crate) fn check_tag_value(key: &str, value: &str) -> Result<bool> {
 
 /// Checks a field key; Ok(true) if it needs escaping.
 #[inline]
-fn check_field_key(key: &str) -> Result<bool> {
+pub(crate) fn check_field_key(key: &str) -> Result<bool> {
     check_field_key_fast(key).map_err(|b| bad(What::FieldKey, key, "", b))
+}
+
+/// Checks a string field value's length (at most 1 MiB).
+#[inline]
+pub(crate) fn check_string_len(key: &str, v: &str) -> Result<()> {
+    if v.len() > MAX_STRING_FIELD_LEN {
+        return Err(Error::invalid_point(format!(
+            "field {}: string value of {} bytes is longer than {MAX_STRING_FIELD_LEN} bytes (1 MiB)",
+            show(key),
+            v.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that `time` in `precision` units is an instant the server accepts
+/// ([`MIN_TIME_NS`]..=[`MAX_TIME_NS`] nanoseconds).
+#[inline]
+pub(crate) fn check_time(time: i64, precision: Precision) -> Result<()> {
+    match time.checked_mul(precision.nanos_per_unit()) {
+        Some(ns) if (MIN_TIME_NS..=MAX_TIME_NS).contains(&ns) => Ok(()),
+        _ => Err(Error::invalid_point(format!(
+            "time {time} {precision} is outside the range InfluxDB accepts \
+             ({MIN_TIME_NS}..={MAX_TIME_NS} ns)"
+        ))),
+    }
 }
 
 /// The last small point dropped on each thread is kept for reuse by [`Point::new`] (one
@@ -1308,13 +1334,7 @@ impl Data {
 
     /// Set a string field (at most 1 MiB).
     pub fn field_str(&mut self, key: &str, v: &str) -> Result<()> {
-        if v.len() > MAX_STRING_FIELD_LEN {
-            return Err(Error::invalid_point(format!(
-                "field {}: string value of {} bytes is longer than {MAX_STRING_FIELD_LEN} bytes (1 MiB)",
-                show(key),
-                v.len()
-            )));
-        }
+        check_string_len(key, v)?;
         self.set_field(key, Value::Str(Span { start: 0, end: 0 }), v)
     }
 
@@ -1322,17 +1342,10 @@ impl Data {
     /// given; `precision` travels with the point. Error if the instant is outside
     /// [i64::MIN + 2, i64::MAX - 1] nanoseconds (the server's range).
     pub fn set_time(&mut self, time: i64, precision: Precision) -> Result<()> {
-        match time.checked_mul(precision.nanos_per_unit()) {
-            Some(ns) if (MIN_TIME_NS..=MAX_TIME_NS).contains(&ns) => {
-                self.time = Some(time);
-                self.precision = precision;
-                Ok(())
-            }
-            _ => Err(Error::invalid_point(format!(
-                "time {time} {precision} is outside the range InfluxDB accepts \
-                 ({MIN_TIME_NS}..={MAX_TIME_NS} ns)"
-            ))),
-        }
+        check_time(time, precision)?;
+        self.time = Some(time);
+        self.precision = precision;
+        Ok(())
     }
 
     /// The tags the encoder writes, sorted by key.

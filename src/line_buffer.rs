@@ -1,0 +1,896 @@
+//! Line buffers: points encoded straight into line protocol as they are described.
+//!
+//! A [`LineBuffer`] holds complete lines (joined by `\n`) and at most one open line. A line
+//! is opened by [`LineBuffer::begin`] (the measurement), filled with tags and fields, and
+//! finished by [`LineBuffer::end_at`] (with a timestamp) or [`LineBuffer::end`] (the
+//! server's clock). Each call validates its arguments and writes their line-protocol text
+//! at once, so there is no point object to build, encode and free, and a whole buffer goes
+//! to a write API in one call ([`crate::writer::WriteApi::write_lines`]).
+//!
+//! The text is byte for byte what [`crate::line_protocol::encode_point`] writes for a
+//! [`crate::point::Point`] given the same calls: same validation and error messages, tags and
+//! fields sorted by key, the last value of a key wins, empty tag keys and values and
+//! non-finite floats are not written, default tags win over the line's own. Keys given in
+//! ascending order cost one comparison each; any other order is moved into place.
+//!
+//! A call that returns an error changes nothing (the open line stays as it was).
+
+use crate::error::{Error, Result};
+use crate::line_protocol::{nothing_to_write, put, series_key_too_long, Tail, TAIL_SLACK};
+use crate::point::{self, Precision, MAX_KEY_LEN};
+
+/// One tag or field of the open line: `,key=value` at `at` (relative to the line's start).
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    at: usize,
+    /// Bytes of the whole entry, including its leading `,`.
+    len: usize,
+    /// Bytes of the key as written (escaped).
+    key_len: usize,
+    /// Where the unescaped key is kept in `raw_keys` when it was escaped (`NO_RAW` otherwise:
+    /// the written bytes are the key).
+    raw_at: usize,
+    raw_len: usize,
+    /// A default tag: the line's own tag of the same key does not replace it.
+    fixed: bool,
+}
+
+const NO_RAW: usize = usize::MAX;
+
+/// `a < b` as byte strings, deciding by the first 8 bytes when they differ (no `memcmp`).
+#[inline(always)]
+fn key_less(a: &[u8], b: &[u8]) -> bool {
+    let (pa, pb) = (point::key_prefix(a), point::key_prefix(b));
+    if pa != pb {
+        return pa < pb;
+    }
+    a < b
+}
+
+/// A default tag, validated once.
+#[derive(Clone, Debug)]
+struct Default {
+    key: String,
+    value: String,
+    key_esc: bool,
+    value_esc: bool,
+}
+
+/// Encodes points straight into line protocol; see the module documentation.
+/// Not thread-safe (`&mut self`); memory grows with the lines held and is kept by
+/// [`LineBuffer::clear`] for reuse.
+#[derive(Clone)]
+pub struct LineBuffer {
+    /// Storage: `buf[..end]` is written, the rest is room (zeroed once, reused).
+    buf: Vec<u8>,
+    end: usize,
+    /// `buf[..done]` are the complete lines.
+    done: usize,
+    lines: usize,
+    precision: Precision,
+    open: bool,
+    /// Start of the open line in `buf` (after the `\n` that separates it from the last).
+    start: usize,
+    meas_len: usize,
+    /// Bytes of all tag entries / field entries of the open line.
+    tags_len: usize,
+    fields_len: usize,
+    tags: Vec<Entry>,
+    fields: Vec<Entry>,
+    /// Unescaped keys (and the measurement) of the open line that had to be escaped.
+    raw_keys: Vec<u8>,
+    /// Unescaped measurement in `raw_keys` (`NO_RAW`: the written bytes are the measurement).
+    meas_raw: (usize, usize),
+    /// A NaN/±Inf float was given on the open line (for the "nothing to write" message).
+    nonfinite: bool,
+    /// Default tags as given (compared with a write API's), and in force: sorted, unique.
+    defaults_given: Vec<(String, String)>,
+    defaults: Vec<Default>,
+}
+
+impl std::fmt::Debug for LineBuffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineBuffer")
+            .field("lines", &self.lines)
+            .field("bytes", &self.done)
+            .field("precision", &self.precision)
+            .field("line_open", &self.open)
+            .finish()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn no_open_line() -> Error {
+    Error::invalid_argument("no line is open: call begin (influx_lines_begin) first")
+}
+
+#[cold]
+#[inline(never)]
+fn line_still_open() -> Error {
+    Error::invalid_argument(
+        "the previous line is not finished: end it (influx_lines_end / influx_lines_end_at) \
+         or drop it (influx_lines_discard_line)",
+    )
+}
+
+impl LineBuffer {
+    /// An empty buffer whose timestamps are in `precision`, without default tags.
+    pub fn new(precision: Precision) -> LineBuffer {
+        LineBuffer {
+            buf: Vec::new(),
+            end: 0,
+            done: 0,
+            lines: 0,
+            precision,
+            open: false,
+            start: 0,
+            meas_len: 0,
+            tags_len: 0,
+            fields_len: 0,
+            tags: Vec::new(),
+            fields: Vec::new(),
+            raw_keys: Vec::new(),
+            meas_raw: (NO_RAW, 0),
+            nonfinite: false,
+            defaults_given: Vec::new(),
+            defaults: Vec::new(),
+        }
+    }
+
+    /// An empty buffer that adds `default_tags` to every line (they win over the line's own
+    /// tags of the same key; an empty value removes the line's tag), as a write API does for
+    /// points. Errors: an invalid default tag (as the encoder reports it).
+    pub fn with_default_tags(
+        precision: Precision,
+        default_tags: &[(String, String)],
+    ) -> Result<LineBuffer> {
+        let mut lb = LineBuffer::new(precision);
+        lb.defaults_given = default_tags.to_vec();
+        // Sorted by key; for a repeated key the last given wins (as the encoder does).
+        let mut sorted: Vec<&(String, String)> = default_tags.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        sorted.reverse();
+        sorted.dedup_by(|a, b| a.0 == b.0);
+        sorted.reverse();
+        for (k, v) in sorted {
+            if k.is_empty() {
+                continue;
+            }
+            let (mut key_esc, mut value_esc) = (false, false);
+            if !v.is_empty() {
+                let def = |mut e: Error| {
+                    e.message = format!("default {}", e.message);
+                    e
+                };
+                key_esc = point::check_tag_key(k).map_err(def)?;
+                value_esc = point::check_tag_value(k, v).map_err(def)?;
+            }
+            lb.defaults.push(Default {
+                key: k.clone(),
+                value: v.clone(),
+                key_esc,
+                value_esc,
+            });
+        }
+        Ok(lb)
+    }
+
+    /// The default tags this buffer was made with, as given.
+    pub fn default_tags(&self) -> &[(String, String)] {
+        &self.defaults_given
+    }
+
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// Complete lines held.
+    pub fn lines(&self) -> usize {
+        self.lines
+    }
+
+    /// The complete lines, joined by `\n` (no trailing newline); empty if there are none.
+    pub fn data(&self) -> &[u8] {
+        &self.buf[..self.done]
+    }
+
+    /// Whether a line is open (begun and not yet ended or discarded).
+    pub fn is_line_open(&self) -> bool {
+        self.open
+    }
+
+    /// Drop every line (complete and open); the memory is kept for reuse.
+    pub fn clear(&mut self) {
+        self.end = 0;
+        self.done = 0;
+        self.lines = 0;
+        self.open = false;
+    }
+
+    /// Drop the open line, if any; complete lines stay.
+    pub fn discard_line(&mut self) {
+        self.end = self.done;
+        self.open = false;
+    }
+
+    /// Make room for `n` more bytes (plus the writers' slack) and return the writer.
+    #[inline(always)]
+    fn tail(&mut self, n: usize) -> Tail<'_> {
+        let need = self.end + n + TAIL_SLACK;
+        if self.buf.len() < need {
+            self.grow(need);
+        }
+        Tail {
+            b: &mut self.buf,
+            n: self.end,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, need: usize) {
+        let len = need.max(self.buf.len() * 2).max(4096);
+        self.buf.resize(len, 0);
+    }
+
+    /// Open a new line for `measurement` (rules as [`crate::point::Point::new`]).
+    /// Error if a line is already open.
+    pub fn begin(&mut self, measurement: &str) -> Result<()> {
+        if self.open {
+            return Err(line_still_open());
+        }
+        let esc = point::check_measurement(measurement)?;
+        let sep = self.lines > 0;
+        let mut t = self.tail(1 + 2 * measurement.len());
+        if sep {
+            put::byte(b'\n', &mut t);
+        }
+        let start = t.n;
+        put::measurement(measurement.as_bytes(), esc, &mut t);
+        let end = t.n;
+        self.start = start;
+        self.end = end;
+        self.meas_len = end - start;
+        self.tags_len = 0;
+        self.fields_len = 0;
+        self.tags.clear();
+        self.fields.clear();
+        self.raw_keys.clear();
+        self.meas_raw = (NO_RAW, 0);
+        if esc {
+            self.meas_raw = (0, measurement.len());
+            self.raw_keys.extend_from_slice(measurement.as_bytes());
+        }
+        self.nonfinite = false;
+        self.open = true;
+        if !self.defaults.is_empty() {
+            let defaults = std::mem::take(&mut self.defaults);
+            for d in defaults.iter().filter(|d| !d.value.is_empty()) {
+                self.place(true, &d.key, d.key_esc, true, 2 * d.value.len(), |out| {
+                    put::key(d.value.as_bytes(), d.value_esc, out)
+                });
+            }
+            self.defaults = defaults;
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn need_open(&self) -> Result<()> {
+        if self.open {
+            Ok(())
+        } else {
+            Err(no_open_line())
+        }
+    }
+
+    /// Set a tag on the open line (rules as [`crate::point::Point::tag`]).
+    #[inline]
+    pub fn tag(&mut self, key: &str, value: &str) -> Result<()> {
+        self.need_open()?;
+        if key.is_empty() {
+            return Ok(());
+        }
+        if value.is_empty() {
+            self.remove(true, key.as_bytes());
+            return Ok(());
+        }
+        let key_esc = point::check_tag_key(key)?;
+        let value_esc = point::check_tag_value(key, value)?;
+        if !self.defaults.is_empty() && self.forced_absent(key) {
+            return Ok(());
+        }
+        self.place(true, key, key_esc, false, 2 * value.len(), |out| {
+            put::key(value.as_bytes(), value_esc, out)
+        });
+        Ok(())
+    }
+
+    /// Set a float field. NaN and ±Inf are not written (and remove an earlier value of the key).
+    #[inline]
+    pub fn field_f64(&mut self, key: &str, v: f64) -> Result<()> {
+        self.need_open()?;
+        let key_esc = point::check_field_key(key)?;
+        if !v.is_finite() {
+            self.nonfinite = true;
+            self.remove(false, key.as_bytes());
+            return Ok(());
+        }
+        self.place(false, key, key_esc, false, 32, |out| {
+            put::finite_f64(v, out)
+        });
+        Ok(())
+    }
+
+    /// Set a signed integer field (written with suffix `i`).
+    #[inline]
+    pub fn field_i64(&mut self, key: &str, v: i64) -> Result<()> {
+        self.need_open()?;
+        let key_esc = point::check_field_key(key)?;
+        self.place(false, key, key_esc, false, 24, |out| {
+            put::int(v, out);
+            put::byte(b'i', out);
+        });
+        Ok(())
+    }
+
+    /// Set an unsigned integer field (written with suffix `u`).
+    #[inline]
+    pub fn field_u64(&mut self, key: &str, v: u64) -> Result<()> {
+        self.need_open()?;
+        let key_esc = point::check_field_key(key)?;
+        self.place(false, key, key_esc, false, 24, |out| {
+            put::uint(v, out);
+            put::byte(b'u', out);
+        });
+        Ok(())
+    }
+
+    #[inline]
+    pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
+        self.need_open()?;
+        let key_esc = point::check_field_key(key)?;
+        self.place(false, key, key_esc, false, 5, |out| {
+            put::bytes(if v { b"true" } else { b"false" }, out)
+        });
+        Ok(())
+    }
+
+    /// Set a string field (at most 1 MiB).
+    pub fn field_str(&mut self, key: &str, v: &str) -> Result<()> {
+        self.need_open()?;
+        point::check_string_len(key, v)?;
+        let key_esc = point::check_field_key(key)?;
+        let esc = point::string_needs_escape(v.as_bytes());
+        self.place(false, key, key_esc, false, 2 + 2 * v.len(), |out| {
+            put::string(v.as_bytes(), esc, out)
+        });
+        Ok(())
+    }
+
+    /// Finish the open line with `time` in the buffer's precision (range as
+    /// [`crate::point::Point::set_time`]). Errors (the line stays open): time out of range,
+    /// no field to write, series key longer than 65535 bytes.
+    #[inline]
+    pub fn end_at(&mut self, time: i64) -> Result<()> {
+        self.need_open()?;
+        point::check_time(time, self.precision)?;
+        self.finish()?;
+        let mut t = self.tail(32);
+        put::byte(b' ', &mut t);
+        put::int(time, &mut t);
+        self.end = t.n;
+        self.close_line();
+        Ok(())
+    }
+
+    /// Finish the open line without a timestamp (the server uses its clock). Errors as
+    /// [`LineBuffer::end_at`].
+    pub fn end(&mut self) -> Result<()> {
+        self.need_open()?;
+        self.finish()?;
+        self.close_line();
+        Ok(())
+    }
+
+    /// Check the open line is complete and turn its first field's `,` into the space.
+    #[inline(always)]
+    fn finish(&mut self) -> Result<()> {
+        if self.meas_len + self.tags_len > MAX_KEY_LEN {
+            return Err(series_key_too_long(&self.measurement_lossy()));
+        }
+        if self.fields.is_empty() {
+            return Err(nothing_to_write(&self.measurement_lossy(), self.nonfinite));
+        }
+        let sep = self.start + self.meas_len + self.tags_len;
+        if let Some(b) = self.buf.get_mut(sep) {
+            *b = b' ';
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn close_line(&mut self) {
+        self.done = self.end;
+        self.lines += 1;
+        self.open = false;
+    }
+
+    /// The open line's measurement as given (for error messages).
+    #[cold]
+    fn measurement_lossy(&self) -> String {
+        let bytes = match self.meas_raw {
+            (NO_RAW, _) => &self.buf[self.start..self.start + self.meas_len],
+            (at, len) => &self.raw_keys[at..at + len],
+        };
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    /// The key of `e` as given.
+    #[inline(always)]
+    fn raw_key(&self, e: &Entry) -> &[u8] {
+        if e.raw_at == NO_RAW {
+            let at = self.start + e.at + 1;
+            &self.buf[at..at + e.key_len]
+        } else {
+            &self.raw_keys[e.raw_at..e.raw_at + e.raw_len]
+        }
+    }
+
+    /// A default tag with an empty value names `key`: the line's own tag is not written.
+    #[cold]
+    fn forced_absent(&self, key: &str) -> bool {
+        self.defaults
+            .iter()
+            .any(|d| d.value.is_empty() && d.key == key)
+    }
+
+    /// Write `,key=value` (the value by `value`) into its sorted place in the tags
+    /// (`is_tag`) or fields of the open line, replacing the entry of an equal key unless that
+    /// is a default tag (`fixed`) and this one is not.
+    #[inline(always)]
+    fn place(
+        &mut self,
+        is_tag: bool,
+        key: &str,
+        key_esc: bool,
+        fixed: bool,
+        value_max: usize,
+        value: impl FnOnce(&mut Tail<'_>),
+    ) {
+        let new_at = self.end;
+        let mut t = self.tail(2 + 2 * key.len() + value_max);
+        put::byte(b',', &mut t);
+        put::key(key.as_bytes(), key_esc, &mut t);
+        let key_len = t.n - new_at - 1;
+        put::byte(b'=', &mut t);
+        value(&mut t);
+        let end = t.n;
+        self.end = end;
+        let len = end - new_at;
+        let (raw_at, raw_len) = if key_esc {
+            (self.raw_keys.len(), key.len())
+        } else {
+            (NO_RAW, 0)
+        };
+        let entry = Entry {
+            at: new_at - self.start,
+            len,
+            key_len,
+            raw_at,
+            raw_len,
+            fixed,
+        };
+        if key_esc {
+            self.raw_keys.extend_from_slice(key.as_bytes());
+        }
+        // Fast path: after the section's last key (always for fields written in key order).
+        let entries = if is_tag { &self.tags } else { &self.fields };
+        let after_last = match entries.last() {
+            None => true,
+            Some(last) => key_less(self.raw_key(last), key.as_bytes()),
+        };
+        if after_last && (!is_tag || self.fields.is_empty()) {
+            if is_tag {
+                self.tags_len += len;
+                self.tags.push(entry);
+            } else {
+                self.fields_len += len;
+                self.fields.push(entry);
+            }
+            return;
+        }
+        self.place_slow(is_tag, key.as_bytes(), entry, after_last);
+    }
+
+    /// [`LineBuffer::place`] when the new entry (written at the end of `buf`) has to move
+    /// before other entries or replace one.
+    #[cold]
+    #[inline(never)]
+    fn place_slow(&mut self, is_tag: bool, key: &[u8], mut entry: Entry, after_last: bool) {
+        let entries = if is_tag { &self.tags } else { &self.fields };
+        let (index, equal) = if after_last {
+            (entries.len(), false)
+        } else {
+            let mut i = 0;
+            let mut equal = false;
+            while let Some(e) = entries.get(i) {
+                match self.raw_key(e).cmp(key) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Equal => {
+                        equal = true;
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            (i, equal)
+        };
+        if equal {
+            let old = entries[index];
+            if old.fixed && !entry.fixed {
+                // A default tag wins: the line's own value is not written.
+                self.end = self.start + entry.at;
+                return;
+            }
+            self.cut(is_tag, index);
+            entry.at -= old.len;
+        }
+        let entries = if is_tag { &self.tags } else { &self.fields };
+        let dest = match entries.get(index) {
+            Some(e) => e.at,
+            // end of the section: for tags, where the fields begin
+            None if is_tag => self.meas_len + self.tags_len,
+            None => entry.at,
+        };
+        if dest != entry.at {
+            self.buf[self.start + dest..self.end].rotate_right(entry.len);
+            self.shift_from(dest, entry.len as isize);
+            entry.at = dest;
+        }
+        if is_tag {
+            self.tags_len += entry.len;
+            self.tags.insert(index, entry);
+        } else {
+            self.fields_len += entry.len;
+            self.fields.insert(index, entry);
+        }
+    }
+
+    /// Remove the entry of `key` from the tags or fields, unless it is a default tag.
+    fn remove(&mut self, is_tag: bool, key: &[u8]) {
+        let entries = if is_tag { &self.tags } else { &self.fields };
+        let found = entries
+            .iter()
+            .position(|e| self.raw_key(e) == key)
+            .filter(|&i| !entries[i].fixed);
+        if let Some(i) = found {
+            self.cut(is_tag, i);
+        }
+    }
+
+    /// Take entry `index` out of the line (its bytes and its record).
+    fn cut(&mut self, is_tag: bool, index: usize) {
+        let e = if is_tag {
+            self.tags.remove(index)
+        } else {
+            self.fields.remove(index)
+        };
+        let from = self.start + e.at;
+        self.buf.copy_within(from + e.len..self.end, from);
+        self.end -= e.len;
+        self.shift_from(e.at, -(e.len as isize));
+        if is_tag {
+            self.tags_len -= e.len;
+        } else {
+            self.fields_len -= e.len;
+        }
+    }
+
+    /// Move every entry at or after `at` by `by` bytes.
+    fn shift_from(&mut self, at: usize, by: isize) {
+        for e in self.tags.iter_mut().chain(self.fields.iter_mut()) {
+            if e.at >= at {
+                e.at = e.at.wrapping_add_signed(by);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Code;
+    use crate::line_protocol::encode_point;
+    use crate::point::Point;
+
+    fn one_line(lb: &LineBuffer) -> String {
+        String::from_utf8(lb.data().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn sorted_and_unsorted_calls_give_the_points_line() {
+        let mut lb = LineBuffer::new(Precision::Ns);
+        lb.begin("cpu").unwrap();
+        lb.tag("region", "us-west").unwrap();
+        lb.field_f64("usage_user", 12.5).unwrap();
+        lb.tag("host", "a b,c=d").unwrap();
+        lb.field_i64("count", -3).unwrap();
+        lb.field_bool("ok", true).unwrap();
+        lb.field_str("msg", "say \"hi\"\\").unwrap();
+        lb.field_u64("big", u64::MAX).unwrap();
+        lb.end_at(1_700_000_000_000_000_000).unwrap();
+        assert_eq!(
+            one_line(&lb),
+            "cpu,host=a\\ b\\,c\\=d,region=us-west big=18446744073709551615u,count=-3i,\
+             msg=\"say \\\"hi\\\"\\\\\",ok=true,usage_user=12.5 1700000000000000000"
+        );
+        assert_eq!(lb.lines(), 1);
+        lb.begin("m e,x").unwrap();
+        lb.field_f64("f", 1.0).unwrap();
+        lb.end().unwrap();
+        assert!(
+            one_line(&lb).ends_with("\nm\\ e\\,x f=1"),
+            "{}",
+            one_line(&lb)
+        );
+        assert_eq!(lb.lines(), 2);
+    }
+
+    #[test]
+    fn state_errors_change_nothing() {
+        let mut lb = LineBuffer::new(Precision::S);
+        let e = lb.tag("k", "v").unwrap_err();
+        assert_eq!(e.code, Code::InvalidArgument);
+        assert!(e.message.contains("no line is open"), "{}", e.message);
+        assert_eq!(lb.end().unwrap_err().code, Code::InvalidArgument);
+        lb.begin("m").unwrap();
+        let e = lb.begin("n").unwrap_err();
+        assert!(e.message.contains("not finished"), "{}", e.message);
+        // nothing to write: the line stays open and can be completed
+        let e = lb.end_at(5).unwrap_err();
+        assert_eq!(e.code, Code::InvalidPoint);
+        assert!(e.message.contains("no fields"), "{}", e.message);
+        lb.field_f64("nan", f64::NAN).unwrap();
+        let e = lb.end().unwrap_err();
+        assert!(e.message.contains("NaN"), "{}", e.message);
+        // time out of range for seconds
+        lb.field_i64("f", 1).unwrap();
+        assert_eq!(lb.end_at(i64::MAX).unwrap_err().code, Code::InvalidPoint);
+        assert!(lb.is_line_open());
+        assert_eq!(lb.data(), b"");
+        lb.end_at(5).unwrap();
+        assert_eq!(one_line(&lb), "m f=1i 5");
+        // an invalid call leaves the open line as it was
+        lb.begin("m").unwrap();
+        lb.field_i64("a", 1).unwrap();
+        assert_eq!(lb.tag("time", "x").unwrap_err().code, Code::InvalidPoint);
+        assert_eq!(
+            lb.field_bool("", true).unwrap_err().code,
+            Code::InvalidPoint
+        );
+        assert_eq!(lb.tag("t", "v\\").unwrap_err().code, Code::InvalidPoint);
+        lb.end().unwrap();
+        assert_eq!(one_line(&lb), "m f=1i 5\nm a=1i");
+        // discard drops only the open line; clear drops everything
+        lb.begin("gone").unwrap();
+        lb.field_i64("a", 1).unwrap();
+        lb.discard_line();
+        assert_eq!(lb.lines(), 2);
+        lb.begin("next").unwrap();
+        lb.field_i64("a", 2).unwrap();
+        lb.end().unwrap();
+        assert_eq!(one_line(&lb), "m f=1i 5\nm a=1i\nnext a=2i");
+        lb.clear();
+        assert_eq!((lb.lines(), lb.data()), (0, &b""[..]));
+        lb.begin("again").unwrap();
+        lb.field_i64("a", 3).unwrap();
+        lb.end().unwrap();
+        assert_eq!(one_line(&lb), "again a=3i");
+    }
+
+    #[test]
+    fn invalid_default_tags_are_refused() {
+        let d = vec![("time".to_string(), "x".to_string())];
+        let e = LineBuffer::with_default_tags(Precision::Ns, &d).unwrap_err();
+        assert_eq!(e.code, Code::InvalidPoint);
+        assert!(e.message.starts_with("default tag key"), "{}", e.message);
+    }
+
+    // ---- randomized comparison with Point + encode_point ----
+
+    const KEYS: &[&str] = &[
+        "a",
+        "b",
+        "host",
+        "region",
+        "zone",
+        "a b",
+        "a!",
+        "a=b",
+        "k,1",
+        "time",
+        "",
+        "_field",
+        "longer_key_name_1",
+        "longer_key_name_2",
+        "x\\y",
+        "bad\\",
+        "é",
+        "#h",
+        "ab",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefgh\0",
+    ];
+    const VALUES: &[&str] = &[
+        "v", "", "server-1", "a b", "x=y,z", "q\"s", "t\\", "ü", "\\n",
+    ];
+    const MEASUREMENTS: &[&str] = &["cpu", "m e", "m,x", "#c", "", "a\\", "мера", "m=x"];
+
+    #[derive(Clone, Copy, Debug)]
+    enum Op {
+        Tag(usize, usize),
+        F64(usize, f64),
+        I64(usize, i64),
+        U64(usize, u64),
+        Bool(usize, bool),
+        Str(usize, usize),
+    }
+
+    fn random_f64(rng: &mut fastrand::Rng) -> f64 {
+        match rng.u8(0..8) {
+            0 => f64::NAN,
+            1 => f64::INFINITY,
+            2 => -0.0,
+            3 => rng.f64() * 1e20,
+            4 => (rng.i64(-1000..1000) as f64) / 100.0,
+            _ => rng.f64() * 1000.0 - 500.0,
+        }
+    }
+
+    fn random_op(rng: &mut fastrand::Rng) -> Op {
+        let k = rng.usize(..KEYS.len());
+        match rng.u8(0..6) {
+            0 | 1 => Op::Tag(k, rng.usize(..VALUES.len())),
+            2 => Op::F64(k, random_f64(rng)),
+            3 => Op::I64(k, rng.i64(..)),
+            4 => Op::U64(k, rng.u64(..)),
+            _ if rng.bool() => Op::Bool(k, rng.bool()),
+            _ => Op::Str(k, rng.usize(..VALUES.len())),
+        }
+    }
+
+    fn apply_point(p: &mut Point, op: Op) -> Result<()> {
+        match op {
+            Op::Tag(k, v) => p.tag(KEYS[k], VALUES[v]),
+            Op::F64(k, v) => p.field_f64(KEYS[k], v),
+            Op::I64(k, v) => p.field_i64(KEYS[k], v),
+            Op::U64(k, v) => p.field_u64(KEYS[k], v),
+            Op::Bool(k, v) => p.field_bool(KEYS[k], v),
+            Op::Str(k, v) => p.field_str(KEYS[k], VALUES[v]),
+        }
+    }
+
+    fn apply_lines(lb: &mut LineBuffer, op: Op) -> Result<()> {
+        match op {
+            Op::Tag(k, v) => lb.tag(KEYS[k], VALUES[v]),
+            Op::F64(k, v) => lb.field_f64(KEYS[k], v),
+            Op::I64(k, v) => lb.field_i64(KEYS[k], v),
+            Op::U64(k, v) => lb.field_u64(KEYS[k], v),
+            Op::Bool(k, v) => lb.field_bool(KEYS[k], v),
+            Op::Str(k, v) => lb.field_str(KEYS[k], VALUES[v]),
+        }
+    }
+
+    fn same(a: &Result<()>, b: &Result<()>, what: &str) {
+        match (a, b) {
+            (Ok(()), Ok(())) => {}
+            (Err(x), Err(y)) => {
+                assert_eq!((x.code, &x.message), (y.code, &y.message), "{what}")
+            }
+            _ => panic!("{what}: point {a:?}, line buffer {b:?}"),
+        }
+    }
+
+    #[test]
+    fn line_buffer_writes_what_encode_point_writes() {
+        let mut rng = fastrand::Rng::with_seed(0x11_4e5);
+        for round in 0..3000 {
+            // default tags: none most of the time, else a few (maybe repeated, maybe empty)
+            let defaults: Vec<(String, String)> = if rng.u8(0..3) == 0 {
+                (0..rng.usize(1..4))
+                    .map(|_| {
+                        let k = ["host", "site", "zone", "a", "", "dc 1"][rng.usize(..6)];
+                        let v = ["d", "", "x y"][rng.usize(..3)];
+                        (k.to_string(), v.to_string())
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let precision =
+                [Precision::Ns, Precision::Us, Precision::Ms, Precision::S][rng.usize(..4)];
+            let mut lb = LineBuffer::with_default_tags(precision, &defaults).unwrap();
+            let mut want = Vec::new();
+            for line in 0..rng.usize(1..4) {
+                let m = MEASUREMENTS[rng.usize(..MEASUREMENTS.len())];
+                let ctx = format!("round {round} line {line} m {m:?} defaults {defaults:?}");
+                let p = Point::new(m);
+                let b = lb.begin(m);
+                match (&p, &b) {
+                    (Ok(_), Ok(())) => {}
+                    (Err(x), Err(y)) => {
+                        assert_eq!((x.code, &x.message), (y.code, &y.message), "{ctx}");
+                        continue;
+                    }
+                    _ => panic!("{ctx}: begin {b:?} vs new {:?}", p.as_ref().err()),
+                }
+                let mut p = p.unwrap();
+                let mut ops = Vec::new();
+                // sometimes keys in ascending order (the fast path), else random order
+                let n = rng.usize(0..9);
+                for _ in 0..n {
+                    ops.push(random_op(&mut rng));
+                }
+                if rng.bool() {
+                    ops.sort_by_key(|op| match *op {
+                        Op::Tag(k, _) => (0, KEYS[k]),
+                        Op::F64(k, _)
+                        | Op::I64(k, _)
+                        | Op::U64(k, _)
+                        | Op::Bool(k, _)
+                        | Op::Str(k, _) => (1, KEYS[k]),
+                    });
+                }
+                for op in &ops {
+                    let a = apply_point(&mut p, *op);
+                    let b = apply_lines(&mut lb, *op);
+                    same(&a, &b, &format!("{ctx} op {op:?}"));
+                }
+                let time = match rng.u8(0..4) {
+                    0 => None,
+                    1 => Some(rng.i64(..)),
+                    _ => Some(rng.i64(0..2_000_000_000)),
+                };
+                let mut line = Vec::new();
+                let a = match time {
+                    Some(t) => p.set_time(t, precision),
+                    None => Ok(()),
+                }
+                .and_then(|()| encode_point(&p, &defaults, &mut line));
+                let b = match time {
+                    Some(t) => lb.end_at(t),
+                    None => lb.end(),
+                };
+                same(&a, &b, &format!("{ctx} ops {ops:?} end {time:?}"));
+                if b.is_err() {
+                    assert!(lb.is_line_open());
+                    if rng.bool() {
+                        lb.discard_line();
+                    } else {
+                        // complete it: a field and no time always works
+                        lb.field_i64("zz_fix", 1).unwrap();
+                        lb.end().unwrap();
+                        p.clear_time();
+                        p.field_i64("zz_fix", 1).unwrap();
+                        line.clear();
+                        encode_point(&p, &defaults, &mut line).unwrap();
+                        want.push(line);
+                    }
+                } else {
+                    want.push(line);
+                }
+            }
+            assert!(!lb.is_line_open());
+            assert_eq!(lb.lines(), want.len(), "round {round}");
+            let want = want.join(&b'\n');
+            assert_eq!(
+                String::from_utf8_lossy(lb.data()),
+                String::from_utf8_lossy(&want),
+                "round {round}"
+            );
+        }
+    }
+}
