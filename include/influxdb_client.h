@@ -57,6 +57,14 @@ typedef struct influx_client influx_client;
 typedef struct influx_conf influx_conf;
 
 /*
+ A line buffer: complete lines of line protocol plus at most one open line. Opaque; owned
+ by the caller. Not thread-safe: use one buffer from one thread at a time (one buffer per
+ writing thread). Memory grows with the lines held; it is kept after a write for reuse and
+ released by influx_lines_free().
+ */
+typedef struct influx_lines influx_lines;
+
+/*
  A point (measurement, tags, fields, optional time). Opaque; owned by the caller.
  Not thread-safe: do not use one point from two threads at once (reading it from several
  threads while nobody modifies it is fine).
@@ -449,6 +457,104 @@ influx_result influx_conf_get(const struct influx_conf *conf, const char *key, c
  stay valid until influx_write_api_close() returns; no callback runs after that.
  */
 influx_result influx_conf_set_callbacks(struct influx_conf *conf, influx_success_cb on_success, influx_error_cb on_error, influx_retry_cb on_retry, void *user_data);
+
+/*
+ Create a line buffer whose timestamps are in `precision`. `api` (may be NULL) is the write
+ API it will be written to: its default tags are then added to every line (a buffer can
+ only be written to write APIs with the same default tags). Returns NULL on error (unknown
+ precision, invalid default tag; see influx_last_error_message()). Free with
+ influx_lines_free().
+ */
+struct influx_lines *influx_lines_new(const struct influx_write_api *api, influx_precision precision);
+
+/*
+ Free a line buffer (its lines are not written). NULL is a no-op.
+ */
+void influx_lines_free(struct influx_lines *lines);
+
+/*
+ Open a new line for `measurement` (rules as influx_point_new()). Error
+ (INFLUX_ERR_INVALID_ARG) if a line is already open.
+ */
+influx_result influx_lines_begin(struct influx_lines *lines, const char *measurement);
+
+/*
+ Set a tag on the open line (rules as influx_point_add_tag(): an empty key or value is
+ not written, a repeated key keeps the last value, default tags win). Tags given in
+ ascending key order are the fast path; any order gives the same sorted line.
+ */
+influx_result influx_lines_add_tag(struct influx_lines *lines, const char *key, const char *value);
+
+/*
+ Set a float field on the open line. NaN and ±Inf are not written (as the seed).
+ Fields given in ascending key order are the fast path.
+ */
+influx_result influx_lines_add_field_f64(struct influx_lines *lines, const char *key, double value);
+
+/*
+ Set a signed integer field (written with suffix `i`).
+ */
+influx_result influx_lines_add_field_i64(struct influx_lines *lines, const char *key, int64_t value);
+
+/*
+ Set an unsigned integer field (written with suffix `u`).
+ */
+influx_result influx_lines_add_field_u64(struct influx_lines *lines, const char *key, uint64_t value);
+
+/*
+ Set a boolean field (`true`/`false`).
+ */
+influx_result influx_lines_add_field_bool(struct influx_lines *lines, const char *key, bool value);
+
+/*
+ Set a string field (UTF-8, at most 1 MiB).
+ */
+influx_result influx_lines_add_field_str(struct influx_lines *lines, const char *key, const char *value);
+
+/*
+ Finish the open line with `time` in the buffer's precision. Errors (the line stays open):
+ INFLUX_ERR_INVALID_POINT for a time out of range, a line with nothing to write (no field,
+ or only NaN/±Inf), a series key over 65535 bytes; INFLUX_ERR_INVALID_ARG if no line is open.
+ */
+influx_result influx_lines_end_at(struct influx_lines *lines, int64_t time);
+
+/*
+ Finish the open line without a timestamp (the server uses its clock). Errors as
+ influx_lines_end_at().
+ */
+influx_result influx_lines_end(struct influx_lines *lines);
+
+/*
+ Drop the open line, if any (complete lines stay). NULL is a no-op.
+ */
+void influx_lines_discard_line(struct influx_lines *lines);
+
+/*
+ Drop every line, complete and open (memory is kept for reuse). NULL is a no-op.
+ */
+void influx_lines_clear(struct influx_lines *lines);
+
+/*
+ Number of complete lines held (0 for NULL).
+ */
+size_t influx_lines_count(const struct influx_lines *lines);
+
+/*
+ The complete lines as line protocol, joined by '\n' (no trailing newline), NOT
+ NUL-terminated: `*len_out` (may be NULL) receives the length. The pointer is owned by the
+ buffer and valid until the next call that changes it. NULL `lines` gives NULL and 0.
+ */
+const char *influx_lines_data(const struct influx_lines *lines, size_t *len_out);
+
+/*
+ Write the buffer's complete lines to `bucket` in `org` (NULL = the client's org) with the
+ buffer's precision, then clear it (memory kept). One call for all the lines: the fast
+ path for many points. Results as influx_write(); on error nothing is written and the
+ buffer is unchanged (so the call can be repeated, e.g. after INFLUX_ERR_BUFFER_FULL).
+ Also INFLUX_ERR_INVALID_ARG if a line is still open, or if the buffer was made for a write
+ API with other default tags. An empty buffer writes nothing and returns INFLUX_OK.
+ */
+influx_result influx_write_lines(struct influx_write_api *api, const char *bucket, const char *org, struct influx_lines *lines);
 
 /*
  Create a point with the given measurement (UTF-8, not empty, not starting with '#').

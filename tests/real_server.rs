@@ -234,3 +234,71 @@ fn flush_returns_only_after_delivery() {
     assert_eq!(s.count("flush", &run, "v"), 123);
     api.close().unwrap();
 }
+
+#[test]
+fn line_buffers_from_two_threads_with_default_tags() {
+    use influxdb_client::line_buffer::LineBuffer;
+    let s = server();
+    let client = Client::new(&s.conf()).unwrap();
+    let counts = Arc::new(Counts::default());
+    let run = run_id("lines");
+    let mut w = Conf::new();
+    w.set("batch_size", "5000").unwrap();
+    w.set("default_tags.run", &run).unwrap();
+    w.set("default_tags.site", "plant 7").unwrap();
+    let api = Arc::new(client.write_api(Some(&w), Some(counts.clone())).unwrap());
+
+    // a buffer made without the API's default tags is refused and left as it was
+    let mut plain = LineBuffer::new(Precision::S);
+    plain.begin("lines").unwrap();
+    plain.field_i64("v", 1).unwrap();
+    plain.end().unwrap();
+    let e = api.write_lines(&s.bucket, None, &mut plain).unwrap_err();
+    assert_eq!(e.code, Code::InvalidArgument, "{e}");
+    assert_eq!(plain.lines(), 1);
+    // so is a buffer with an unfinished line
+    let mut open = LineBuffer::with_default_tags(Precision::S, api.default_tags()).unwrap();
+    open.begin("lines").unwrap();
+    let e = api.write_lines(&s.bucket, None, &mut open).unwrap_err();
+    assert!(e.message.contains("unfinished"), "{e}");
+
+    let threads: Vec<_> = (0..2i64)
+        .map(|t| {
+            let (api, bucket) = (api.clone(), s.bucket.clone());
+            std::thread::spawn(move || {
+                let mut lb =
+                    LineBuffer::with_default_tags(Precision::Ms, api.default_tags()).unwrap();
+                for i in 0..100_000i64 {
+                    lb.begin("lines").unwrap();
+                    // out of order on purpose; "site" is a default tag and wins
+                    lb.field_f64("usage", i as f64 * 0.37).unwrap();
+                    lb.tag("thread", &format!("t{t}")).unwrap();
+                    lb.tag("site", "overridden").unwrap();
+                    lb.field_i64("v", i).unwrap();
+                    lb.end_at(1_700_000_000_000 + i).unwrap();
+                    if lb.lines() == 1000 {
+                        api.write_lines(&bucket, None, &mut lb).unwrap();
+                        assert_eq!(lb.lines(), 0);
+                    }
+                }
+                api.write_lines(&bucket, None, &mut lb).unwrap();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    api.close().unwrap();
+    let st = api.stats();
+    assert_eq!((st.accepted, st.written), (200_000, 200_000));
+    assert_eq!(counts.ok_lines.load(Ordering::SeqCst), 200_000);
+    assert_eq!(counts.err_lines.load(Ordering::SeqCst), 0);
+    assert_eq!(s.count("lines", &run, "v"), 200_000);
+    let rows = s.query(&format!(
+        r#"from(bucket:"{}") |> range(start:0) |> filter(fn:(r)=>r._measurement=="lines" and r.run=="{run}" and r.thread=="t1" and r._field=="usage") |> filter(fn:(r)=>r._time==2023-11-14T22:13:20.037Z)"#,
+        s.bucket
+    ));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["site"], "plant 7");
+    assert_eq!(rows[0]["_value"], (37.0f64 * 0.37).to_string());
+}

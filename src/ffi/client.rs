@@ -139,7 +139,7 @@ pub extern "C" fn influx_write_api_new(
 
 /// # Safety
 /// `api` is NULL or a live `influx_write_api`.
-unsafe fn api_ref<'a>(api: *const influx_write_api) -> crate::Result<&'a WriteApi> {
+pub(crate) unsafe fn api_ref<'a>(api: *const influx_write_api) -> crate::Result<&'a WriteApi> {
     // SAFETY: caller contract; NULL checked.
     unsafe { api.as_ref() }
         .map(|a| &a.api)
@@ -151,7 +151,7 @@ unsafe fn api_ref<'a>(api: *const influx_write_api) -> crate::Result<&'a WriteAp
 /// # Safety
 /// `api` is NULL or a live `influx_write_api`; `bucket` and `org` are NULL or
 /// NUL-terminated strings that outlive `'a`.
-unsafe fn write_args<'a>(
+pub(crate) unsafe fn write_args<'a>(
     api: *const influx_write_api,
     bucket: *const c_char,
     org: *const c_char,

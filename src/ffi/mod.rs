@@ -15,10 +15,12 @@
 
 mod client;
 mod conf;
+mod lines;
 mod point;
 
 pub use client::*;
 pub use conf::*;
+pub use lines::*;
 pub use point::*;
 
 use std::cell::{Cell, RefCell};

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::config::{ClientConfig, Conf, Scope, WriteOptions, WriteType};
 use crate::error::{Error, Result};
+use crate::line_buffer::LineBuffer;
 use crate::line_protocol;
 use crate::point::{Point, Precision};
 use crate::transport::Transport;
@@ -287,6 +288,38 @@ impl WriteApi {
         let lines = line_protocol::count_lines(data)?;
         let dest = self.destination(bucket, org, precision)?;
         self.submit(dest, data, lines)
+    }
+
+    /// Write the complete lines of `lines` (its precision, its default tags), then clear it
+    /// (its memory is kept). An empty buffer writes nothing. On error nothing is written and
+    /// the buffer is left as it was. Errors besides [`WriteApi::write_point`]'s: a line is
+    /// still open; the buffer was not made with this API's default tags
+    /// ([`LineBuffer::with_default_tags`] with [`WriteApi::default_tags`]).
+    pub fn write_lines(
+        &self,
+        bucket: &str,
+        org: Option<&str>,
+        lines: &mut LineBuffer,
+    ) -> Result<()> {
+        if lines.is_line_open() {
+            return Err(Error::invalid_argument(
+                "the line buffer has an unfinished line: end it (influx_lines_end / \
+                 influx_lines_end_at) or drop it (influx_lines_discard_line) before writing",
+            ));
+        }
+        if lines.default_tags() != self.default_tags.as_slice() {
+            return Err(Error::invalid_argument(
+                "the line buffer's default tags are not this write API's: make the buffer \
+                 for this write API (influx_lines_new(api, ...))",
+            ));
+        }
+        if lines.lines() == 0 {
+            return Ok(());
+        }
+        let dest = self.destination(bucket, org, lines.precision())?;
+        self.submit(dest, lines.data(), lines.lines())?;
+        lines.clear();
+        Ok(())
     }
 
     fn submit(&self, dest: DestRef<'_>, body: &[u8], lines: usize) -> Result<()> {

@@ -318,6 +318,103 @@ static void reused_points(void) {
     influx_point_free(p);
 }
 
+/* The complete lines of a line buffer as a NUL-terminated string (static storage). */
+static const char *lines_text(const influx_lines *lb) {
+    static char text[1024];
+    size_t len = 0;
+    const char *data = influx_lines_data(lb, &len);
+    if (!data || len >= sizeof text) return "";
+    memcpy(text, data, len);
+    text[len] = 0;
+    return text;
+}
+
+/* Line buffers: the same text as points given the same calls, in any key order; state
+ * errors; NULL handling. */
+static void line_buffers(void) {
+    influx_lines *lb = influx_lines_new(NULL, INFLUX_PRECISION_S);
+    CHECK(lb != NULL);
+    CHECK(influx_lines_count(lb) == 0);
+    CHECK_RC(influx_lines_add_tag(lb, "k", "v"), INFLUX_ERR_INVALID_ARG); /* no line open */
+    CHECK_RC(influx_lines_end(lb), INFLUX_ERR_INVALID_ARG);
+
+    /* keys out of order, a key set twice, escaping, a removed tag, NaN skipped */
+    CHECK_RC(influx_lines_begin(lb, "h2 o"), INFLUX_OK);
+    CHECK_RC(influx_lines_begin(lb, "again"), INFLUX_ERR_INVALID_ARG); /* line still open */
+    CHECK_RC(influx_lines_add_field_f64(lb, "level", 1.5), INFLUX_OK);
+    CHECK_RC(influx_lines_add_tag(lb, "location", "europe"), INFLUX_OK);
+    CHECK_RC(influx_lines_add_tag(lb, "a=b", "x,y z"), INFLUX_OK);
+    CHECK_RC(influx_lines_add_tag(lb, "gone", "soon"), INFLUX_OK);
+    CHECK_RC(influx_lines_add_tag(lb, "gone", ""), INFLUX_OK);
+    CHECK_RC(influx_lines_add_field_str(lb, "desc", "say \"hi\""), INFLUX_OK);
+    CHECK_RC(influx_lines_add_field_f64(lb, "level", 2.0), INFLUX_OK);
+    CHECK_RC(influx_lines_add_field_f64(lb, "nan", NAN), INFLUX_OK);
+    CHECK_RC(influx_lines_add_field_i64(lb, "count", -7), INFLUX_OK);
+    CHECK_RC(influx_lines_add_field_u64(lb, "big", UINT64_MAX), INFLUX_OK);
+    CHECK_RC(influx_lines_add_field_bool(lb, "ok", false), INFLUX_OK);
+    CHECK_RC(influx_lines_add_tag(lb, "time", "x"), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_lines_add_field_i64(lb, "", 1), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_lines_add_tag(lb, "k", "bad\xff"), INFLUX_ERR_INVALID_UTF8);
+    CHECK_RC(influx_lines_end_at(lb, INT64_MAX), INFLUX_ERR_INVALID_POINT); /* s range */
+    CHECK(influx_lines_count(lb) == 0);
+    CHECK_RC(influx_lines_end_at(lb, 1700000000), INFLUX_OK);
+    CHECK(influx_lines_count(lb) == 1);
+
+    influx_point *p = pt("h2 o");
+    influx_point_add_field_f64(p, "level", 1.5);
+    influx_point_add_tag(p, "location", "europe");
+    influx_point_add_tag(p, "a=b", "x,y z");
+    influx_point_add_tag(p, "gone", "soon");
+    influx_point_add_tag(p, "gone", "");
+    influx_point_add_field_str(p, "desc", "say \"hi\"");
+    influx_point_add_field_f64(p, "level", 2.0);
+    influx_point_add_field_f64(p, "nan", NAN);
+    influx_point_add_field_i64(p, "count", -7);
+    influx_point_add_field_u64(p, "big", UINT64_MAX);
+    influx_point_add_field_bool(p, "ok", false);
+    influx_point_set_time(p, 1700000000, INFLUX_PRECISION_S);
+    char *out = NULL;
+    CHECK_RC(influx_point_to_line_protocol(p, &out, NULL), INFLUX_OK);
+    CHECK_STR(lines_text(lb), out);
+    CHECK_STR(lines_text(lb), "h2\\ o,a\\=b=x\\,y\\ z,location=europe big=18446744073709551615u,"
+                              "count=-7i,desc=\"say \\\"hi\\\"\",level=2,ok=false 1700000000");
+    influx_string_free(out);
+    influx_point_free(p);
+
+    /* a line with nothing to write stays open; discard drops it */
+    CHECK_RC(influx_lines_begin(lb, "empty"), INFLUX_OK);
+    CHECK_RC(influx_lines_end(lb), INFLUX_ERR_INVALID_POINT);
+    influx_lines_discard_line(lb);
+    CHECK_RC(influx_lines_begin(lb, "m"), INFLUX_OK);
+    CHECK_RC(influx_lines_add_field_bool(lb, "f", true), INFLUX_OK);
+    CHECK_RC(influx_lines_end(lb), INFLUX_OK);
+    CHECK(influx_lines_count(lb) == 2);
+    const char *t = lines_text(lb);
+    CHECK(strstr(t, " 1700000000\nm f=true") != NULL);
+    influx_lines_clear(lb);
+    CHECK(influx_lines_count(lb) == 0);
+    size_t len = 99;
+    CHECK(influx_lines_data(lb, &len) != NULL && len == 0);
+
+    /* NULL everywhere */
+    CHECK_RC(influx_lines_begin(NULL, "m"), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_begin(lb, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_tag(NULL, "k", "v"), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_field_f64(NULL, "k", 1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_field_str(lb, "k", NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_end_at(NULL, 1), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_write_lines(NULL, "b", NULL, lb), INFLUX_ERR_INVALID_ARG);
+    CHECK(influx_lines_count(NULL) == 0);
+    len = 99;
+    CHECK(influx_lines_data(NULL, &len) == NULL && len == 0);
+    CHECK(influx_lines_new(NULL, 9) == NULL);
+    CHECK(strstr(influx_last_error_message(), "precision") != NULL);
+    influx_lines_discard_line(NULL);
+    influx_lines_clear(NULL);
+    influx_lines_free(NULL);
+    influx_lines_free(lb);
+}
+
 static void noop_success(const influx_batch *b, void *ud) {
     (void)b;
     (void)ud;
@@ -580,6 +677,7 @@ int main(void) {
     seed_vectors();
     point_semantics();
     reused_points();
+    line_buffers();
     null_and_invalid_args();
     strerror_and_version();
     conf_sources();

@@ -137,6 +137,62 @@ static void default_tags_apply_to_points(void) {
     influx_client_free(c);
 }
 
+/* A line buffer made for a synchronous write API with default tags: 5,000 lines in five
+ * influx_write_lines calls, counted back; the default tag wins over the line's own. */
+static void line_buffer_writes(void) {
+    influx_conf *cc = server_conf(NULL);
+    influx_client *c = influx_client_new(cc, NULL, 0);
+    influx_conf *wo = influx_conf_new();
+    influx_conf_set(wo, "write_type", "synchronous", NULL, 0);
+    CHECK_RC(influx_conf_set(wo, "default_tags.run", run, NULL, 0), INFLUX_OK);
+    influx_write_api *w = influx_write_api_new(c, wo, NULL, 0);
+    CHECK(w != NULL);
+    influx_lines *plain = influx_lines_new(NULL, INFLUX_PRECISION_MS);
+    influx_lines_begin(plain, "c_lines");
+    influx_lines_add_field_i64(plain, "n", 1);
+    CHECK_RC(influx_write_lines(w, bucket, NULL, plain), INFLUX_ERR_INVALID_ARG); /* open line */
+    influx_lines_end(plain);
+    CHECK_RC(influx_write_lines(w, bucket, NULL, plain), INFLUX_ERR_INVALID_ARG); /* no default tags */
+    CHECK(influx_lines_count(plain) == 1);
+    influx_lines_free(plain);
+
+    influx_lines *lb = influx_lines_new(w, INFLUX_PRECISION_MS);
+    CHECK(lb != NULL);
+    for (int i = 0; i < 5000; i++) {
+        char host[32];
+        snprintf(host, sizeof host, "server-%d", i % 10);
+        CHECK_RC(influx_lines_begin(lb, "c_lines"), INFLUX_OK);
+        CHECK_RC(influx_lines_add_tag(lb, "host", host), INFLUX_OK);
+        CHECK_RC(influx_lines_add_tag(lb, "run", "not-this"), INFLUX_OK);
+        CHECK_RC(influx_lines_add_field_i64(lb, "n", i), INFLUX_OK);
+        CHECK_RC(influx_lines_add_field_f64(lb, "x", i * 0.5), INFLUX_OK);
+        CHECK_RC(influx_lines_end_at(lb, 1700000000000LL + i), INFLUX_OK);
+        if (influx_lines_count(lb) == 1000) {
+            CHECK_RC(influx_write_lines(w, bucket, NULL, lb), INFLUX_OK);
+            CHECK(influx_lines_count(lb) == 0);
+        }
+    }
+    CHECK_RC(influx_write_lines(w, bucket, NULL, lb), INFLUX_OK); /* empty: nothing to do */
+    char flux[512];
+    snprintf(flux, sizeof flux,
+             "from(bucket:\"%s\") |> range(start:0) |> filter(fn:(r)=>r._measurement==\"c_lines\" and "
+             "r.run==\"%s\" and r._field==\"n\") |> group() |> count()",
+             bucket, run);
+    char *got = query_value(flux);
+    CHECK_STR(got, "5000");
+    free(got);
+    snprintf(flux, sizeof flux,
+             "from(bucket:\"%s\") |> range(start:0) |> filter(fn:(r)=>r._measurement==\"c_lines\" and "
+             "r.run==\"%s\" and r._field==\"x\") |> group() |> max() |> keep(columns:[\"_value\"])",
+             bucket, run);
+    got = query_value(flux);
+    CHECK_STR(got, "2499.5");
+    free(got);
+    influx_lines_free(lb);
+    influx_write_api_close(w);
+    influx_client_free(c);
+}
+
 int main(void) {
     bucket = env_or_die("INFLUXDB_V2_BUCKET");
     run_id(run, sizeof run);
@@ -144,5 +200,6 @@ int main(void) {
     http_errors_carry_status_and_server_message();
     big_lp_write_with_and_without_gzip();
     default_tags_apply_to_points();
+    line_buffer_writes();
     return check_summary("test_write");
 }
