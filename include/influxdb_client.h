@@ -72,6 +72,13 @@ typedef struct influx_lines influx_lines;
 typedef struct influx_point influx_point;
 
 /*
+ The fixed part of a family of lines: measurement, tag keys and typed field keys, checked
+ and escaped once, so that influx_lines_add_row() writes a line from its values in one
+ call. Opaque; owned by the caller. Immutable: may be used from many threads at once.
+ */
+typedef struct influx_shape influx_shape;
+
+/*
  A write API (synchronous, batching or asynchronous, per `write_type`). Opaque.
  influx_write*(), influx_flush*() and influx_write_api_stats() are safe to call from many
  threads at once; influx_write_api_close() must not race with other calls on the handle.
@@ -198,6 +205,23 @@ typedef void (*influx_error_cb)(const struct influx_batch *batch, const struct i
  */
 typedef void (*influx_retry_cb)(const struct influx_batch *batch, const struct influx_error *error, uint32_t retry, uint64_t delay_ms, void *user_data);
 
+/*
+ The type of a field of an `influx_shape` (one of the INFLUX_FIELD_* constants).
+ */
+typedef int influx_field_type;
+
+/*
+ A field value for influx_lines_add_row(); the member read is the one the shape's
+ INFLUX_FIELD_* type names.
+ */
+typedef union influx_value {
+  double f64;
+  int64_t i64;
+  uint64_t u64;
+  bool b;
+  const char *str;
+} influx_value;
+
 
 
 /*
@@ -294,6 +318,31 @@ typedef void (*influx_retry_cb)(const struct influx_batch *batch, const struct i
  Seconds.
  */
 #define INFLUX_PRECISION_S 3
+
+/*
+ A float (`influx_value.f64`).
+ */
+#define INFLUX_FIELD_F64 0
+
+/*
+ A signed integer (`influx_value.i64`).
+ */
+#define INFLUX_FIELD_I64 1
+
+/*
+ An unsigned integer (`influx_value.u64`).
+ */
+#define INFLUX_FIELD_U64 2
+
+/*
+ A boolean (`influx_value.b`).
+ */
+#define INFLUX_FIELD_BOOL 3
+
+/*
+ A string (`influx_value.str`, UTF-8, NUL-terminated, not NULL).
+ */
+#define INFLUX_FIELD_STR 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -555,6 +604,34 @@ const char *influx_lines_data(const struct influx_lines *lines, size_t *len_out)
  API with other default tags. An empty buffer writes nothing and returns INFLUX_OK.
  */
 influx_result influx_write_lines(struct influx_write_api *api, const char *bucket, const char *org, struct influx_lines *lines);
+
+/*
+ Create a shape: `measurement`, `n_tags` tag keys, `n_fields` field keys with their
+ INFLUX_FIELD_* types, each in the order influx_lines_add_row() will take their values.
+ The keys are copied. Returns NULL on error (invalid measurement or key, an empty tag key,
+ a key given twice, no field, unknown type, NULL arrays; see influx_last_error_message()).
+ Free with influx_shape_free().
+ */
+struct influx_shape *influx_shape_new(const char *measurement, const char *const *tag_keys, size_t n_tags, const char *const *field_keys, const influx_field_type *field_types, size_t n_fields);
+
+/*
+ Free a shape. NULL is a no-op.
+ */
+void influx_shape_free(struct influx_shape *shape);
+
+/*
+ Write one complete line of `shape` into `lines` from values alone: `tag_values[i]` is the
+ value of the shape's i-th tag key (an empty string leaves the tag out), `field_values[i]`
+ the value of its i-th field in the member its type names, `time` points to the timestamp
+ in the buffer's precision (NULL: no timestamp, the server's clock). The line is what the
+ same influx_lines_begin / add_* / end calls would write (sorted keys, NaN/±Inf floats
+ not written, the buffer's default tags added). One call per point: the fastest way to
+ encode points of a fixed shape.
+ Errors (nothing is written): INFLUX_ERR_INVALID_ARG (NULL arrays or strings, a line is
+ open), INFLUX_ERR_INVALID_UTF8, INFLUX_ERR_INVALID_POINT (an invalid tag value, time out
+ of range, nothing to write).
+ */
+influx_result influx_lines_add_row(struct influx_lines *lines, const struct influx_shape *shape, const char *const *tag_values, const union influx_value *field_values, const int64_t *time);
 
 /*
  Create a point with the given measurement (UTF-8, not empty, not starting with '#').

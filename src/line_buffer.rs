@@ -17,7 +17,7 @@
 
 use crate::error::{Error, Result};
 use crate::line_protocol::{nothing_to_write, put, series_key_too_long, Tail, TAIL_SLACK};
-use crate::point::{self, Precision, MAX_KEY_LEN};
+use crate::point::{self, FieldValue, Precision, MAX_KEY_LEN};
 
 /// One tag or field of the open line: `,key=value` at `at` (relative to the line's start).
 #[derive(Clone, Copy, Debug)]
@@ -598,6 +598,354 @@ impl LineBuffer {
     }
 }
 
+/// The type of a field of a [`Shape`]. The numeric values are part of the C ABI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldType {
+    F64 = 0,
+    I64 = 1,
+    U64 = 2,
+    Bool = 3,
+    Str = 4,
+}
+
+impl FieldType {
+    pub fn from_i32(v: i32) -> Option<FieldType> {
+        Some(match v {
+            0 => FieldType::F64,
+            1 => FieldType::I64,
+            2 => FieldType::U64,
+            3 => FieldType::Bool,
+            4 => FieldType::Str,
+            _ => return None,
+        })
+    }
+
+    fn of(v: &FieldValue<'_>) -> FieldType {
+        match v {
+            FieldValue::F64(_) => FieldType::F64,
+            FieldValue::I64(_) => FieldType::I64,
+            FieldValue::U64(_) => FieldType::U64,
+            FieldValue::Bool(_) => FieldType::Bool,
+            FieldValue::Str(_) => FieldType::Str,
+        }
+    }
+}
+
+/// A key of a [`Shape`]: as given, its line-protocol text, where its value comes from.
+#[derive(Clone, Debug)]
+struct ShapeKey {
+    raw: String,
+    /// `,key=` (tags) or `key=` (fields), escaped, in `Shape::text`.
+    text: std::ops::Range<usize>,
+    /// Position of its value in the caller's arrays.
+    index: usize,
+    ty: FieldType,
+}
+
+/// The fixed part of a family of lines: the measurement, the tag keys and the typed field
+/// keys, validated and escaped once. [`LineBuffer::row`] then writes a line from values
+/// alone (one call per point). Immutable: may be shared between threads.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    measurement: String,
+    text: Vec<u8>,
+    meas: std::ops::Range<usize>,
+    /// Sorted by key (the order lines are written in).
+    tags: Vec<ShapeKey>,
+    fields: Vec<ShapeKey>,
+    /// Field types in the caller's order.
+    types: Vec<FieldType>,
+}
+
+#[cold]
+#[inline(never)]
+fn twice(what: &str, key: &str) -> Error {
+    Error::invalid_argument(format!(
+        "{what} {} appears twice in the shape",
+        point::show(key)
+    ))
+}
+
+impl Shape {
+    /// A shape for `measurement` with `tag_keys` and `fields` (key, type), in the order the
+    /// caller will give their values. Errors: an invalid measurement or key (rules as for
+    /// points; an empty tag key is refused here), a key given twice (among tags or among
+    /// fields), no field.
+    pub fn new(
+        measurement: &str,
+        tag_keys: &[&str],
+        fields: &[(&str, FieldType)],
+    ) -> Result<Shape> {
+        let esc = point::check_measurement(measurement)?;
+        if fields.is_empty() {
+            return Err(Error::invalid_argument(format!(
+                "shape {}: needs at least one field",
+                point::show(measurement)
+            )));
+        }
+        let mut text = Vec::new();
+        let mut put_text = |bytes: &dyn Fn(&mut Tail<'_>), max: usize| {
+            let start = text.len();
+            text.resize(start + max + TAIL_SLACK, 0);
+            let mut t = Tail {
+                b: &mut text,
+                n: start,
+            };
+            bytes(&mut t);
+            let end = t.n;
+            text.truncate(end);
+            start..end
+        };
+        let meas = put_text(
+            &|t| put::measurement(measurement.as_bytes(), esc, t),
+            2 * measurement.len(),
+        );
+        let mut tags = Vec::with_capacity(tag_keys.len());
+        for (index, &k) in tag_keys.iter().enumerate() {
+            if k.is_empty() {
+                return Err(Error::invalid_point(format!(
+                    "shape {}: tag key {index} is empty",
+                    point::show(measurement)
+                )));
+            }
+            let esc = point::check_tag_key(k)?;
+            let range = put_text(
+                &|t| {
+                    put::byte(b',', t);
+                    put::key(k.as_bytes(), esc, t);
+                    put::byte(b'=', t);
+                },
+                2 + 2 * k.len(),
+            );
+            tags.push(ShapeKey {
+                raw: k.to_string(),
+                text: range,
+                index,
+                ty: FieldType::Str,
+            });
+        }
+        let mut keyed = Vec::with_capacity(fields.len());
+        for (index, &(k, ty)) in fields.iter().enumerate() {
+            let esc = point::check_field_key(k)?;
+            let range = put_text(
+                &|t| {
+                    put::key(k.as_bytes(), esc, t);
+                    put::byte(b'=', t);
+                },
+                1 + 2 * k.len(),
+            );
+            keyed.push(ShapeKey {
+                raw: k.to_string(),
+                text: range,
+                index,
+                ty,
+            });
+        }
+        tags.sort_by(|a, b| a.raw.cmp(&b.raw));
+        keyed.sort_by(|a, b| a.raw.cmp(&b.raw));
+        if let Some(w) = tags.windows(2).find(|w| w[0].raw == w[1].raw) {
+            return Err(twice("tag key", &w[0].raw));
+        }
+        if let Some(w) = keyed.windows(2).find(|w| w[0].raw == w[1].raw) {
+            return Err(twice("field key", &w[0].raw));
+        }
+        Ok(Shape {
+            measurement: measurement.to_string(),
+            text,
+            meas,
+            tags,
+            fields: keyed,
+            types: fields.iter().map(|f| f.1).collect(),
+        })
+    }
+
+    pub fn measurement(&self) -> &str {
+        &self.measurement
+    }
+
+    /// Number of tag keys (values expected by [`LineBuffer::row`]).
+    pub fn tag_count(&self) -> usize {
+        self.tags.len()
+    }
+
+    /// Number of fields (values expected by [`LineBuffer::row`]).
+    pub fn field_count(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// The type of field `index` (in the order given to [`Shape::new`]).
+    pub fn field_type(&self, index: usize) -> Option<FieldType> {
+        self.types.get(index).copied()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_type(key: &ShapeKey, v: &FieldValue<'_>) -> Error {
+    Error::invalid_argument(format!(
+        "field {}: value is {:?} but the shape says {:?}",
+        point::show(&key.raw),
+        FieldType::of(v),
+        key.ty
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_count(shape: &Shape, tags: usize, fields: usize) -> Error {
+    Error::invalid_argument(format!(
+        "shape {}: {} tag values and {} field values expected, got {tags} and {fields}",
+        point::show(&shape.measurement),
+        shape.tags.len(),
+        shape.fields.len()
+    ))
+}
+
+impl LineBuffer {
+    /// Write one complete line of `shape` from values: `tags[i]` is the value of the shape's
+    /// i-th tag key, `fields[i]` of its i-th field (of the shape's type), `time` in the
+    /// buffer's precision (None: the server's clock). The line is what the same calls on a
+    /// point would give (an empty tag value or a NaN/±Inf float is not written, default tags
+    /// win). Error if a line is open, on a wrong number or type of values, or as those calls;
+    /// an error changes nothing.
+    pub fn row(
+        &mut self,
+        shape: &Shape,
+        tags: &[&str],
+        fields: &[FieldValue<'_>],
+        time: Option<i64>,
+    ) -> Result<()> {
+        if self.open {
+            return Err(line_still_open());
+        }
+        if tags.len() != shape.tags.len() || fields.len() != shape.fields.len() {
+            return Err(wrong_count(shape, tags.len(), fields.len()));
+        }
+        if let Some(t) = time {
+            point::check_time(t, self.precision)?;
+        }
+        if !self.defaults.is_empty() {
+            return self.row_by_calls(shape, tags, fields, time);
+        }
+        let mut need = shape.text.len() + 2 + 32 * fields.len() + 32;
+        for v in tags {
+            need += 2 * v.len();
+        }
+        for v in fields {
+            if let FieldValue::Str(s) = v {
+                need += 2 * s.len() + 2;
+            }
+        }
+        let sep = self.lines > 0;
+        let mut t = self.tail(need);
+        if sep {
+            put::byte(b'\n', &mut t);
+        }
+        let start = t.n;
+        put::bytes(&shape.text[shape.meas.clone()], &mut t);
+        for k in &shape.tags {
+            let v = tags[k.index];
+            if v.is_empty() {
+                continue;
+            }
+            let esc = point::check_tag_value(&k.raw, v)?;
+            put::bytes(&shape.text[k.text.clone()], &mut t);
+            put::key(v.as_bytes(), esc, &mut t);
+        }
+        if t.n - start > MAX_KEY_LEN {
+            return Err(series_key_too_long(&shape.measurement));
+        }
+        let mut sep = b' ';
+        let mut nonfinite = false;
+        for k in &shape.fields {
+            let v = fields[k.index];
+            if FieldType::of(&v) != k.ty {
+                return Err(wrong_type(k, &v));
+            }
+            if let FieldValue::F64(x) = v {
+                if !x.is_finite() {
+                    nonfinite = true;
+                    continue;
+                }
+            }
+            if let FieldValue::Str(s) = v {
+                point::check_string_len(&k.raw, s)?;
+            }
+            put::byte(sep, &mut t);
+            sep = b',';
+            put::bytes(&shape.text[k.text.clone()], &mut t);
+            match v {
+                FieldValue::F64(x) => put::finite_f64(x, &mut t),
+                FieldValue::I64(x) => {
+                    put::int(x, &mut t);
+                    put::byte(b'i', &mut t);
+                }
+                FieldValue::U64(x) => {
+                    put::uint(x, &mut t);
+                    put::byte(b'u', &mut t);
+                }
+                FieldValue::Bool(x) => put::bytes(if x { b"true" } else { b"false" }, &mut t),
+                FieldValue::Str(s) => put::string(
+                    s.as_bytes(),
+                    point::string_needs_escape(s.as_bytes()),
+                    &mut t,
+                ),
+            }
+        }
+        if sep == b' ' {
+            return Err(nothing_to_write(&shape.measurement, nonfinite));
+        }
+        if let Some(time) = time {
+            put::byte(b' ', &mut t);
+            put::int(time, &mut t);
+        }
+        let end = t.n;
+        self.end = end;
+        self.close_line();
+        Ok(())
+    }
+
+    /// [`LineBuffer::row`] through the general calls (a buffer with default tags, which the
+    /// shape's text does not include).
+    #[cold]
+    #[inline(never)]
+    fn row_by_calls(
+        &mut self,
+        shape: &Shape,
+        tags: &[&str],
+        fields: &[FieldValue<'_>],
+        time: Option<i64>,
+    ) -> Result<()> {
+        let r = (|| {
+            self.begin(&shape.measurement)?;
+            for k in &shape.tags {
+                self.tag(&k.raw, tags[k.index])?;
+            }
+            for k in &shape.fields {
+                let v = fields[k.index];
+                if FieldType::of(&v) != k.ty {
+                    return Err(wrong_type(k, &v));
+                }
+                match v {
+                    FieldValue::F64(x) => self.field_f64(&k.raw, x),
+                    FieldValue::I64(x) => self.field_i64(&k.raw, x),
+                    FieldValue::U64(x) => self.field_u64(&k.raw, x),
+                    FieldValue::Bool(x) => self.field_bool(&k.raw, x),
+                    FieldValue::Str(x) => self.field_str(&k.raw, x),
+                }?;
+            }
+            match time {
+                Some(t) => self.end_at(t),
+                None => self.end(),
+            }
+        })();
+        if r.is_err() {
+            self.discard_line();
+        }
+        r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -892,5 +1240,206 @@ mod tests {
                 "round {round}"
             );
         }
+    }
+
+    // ---- shapes and rows ----
+
+    #[test]
+    fn shapes_refuse_what_cannot_be_written() {
+        let f = [("v", FieldType::I64)];
+        let code = |r: Result<Shape>| r.unwrap_err().code;
+        assert_eq!(code(Shape::new("", &[], &f)), Code::InvalidPoint);
+        assert_eq!(code(Shape::new("m", &["time"], &f)), Code::InvalidPoint);
+        assert_eq!(code(Shape::new("m", &[""], &f)), Code::InvalidPoint);
+        assert_eq!(
+            code(Shape::new("m", &[], &[("", FieldType::F64)])),
+            Code::InvalidPoint
+        );
+        assert_eq!(code(Shape::new("m", &[], &[])), Code::InvalidArgument);
+        let e = Shape::new("m", &["a", "b", "a"], &f).unwrap_err();
+        assert!(
+            e.message.contains("tag key \"a\" appears twice"),
+            "{}",
+            e.message
+        );
+        let e = Shape::new("m", &[], &[("x", FieldType::I64), ("x", FieldType::F64)]).unwrap_err();
+        assert!(
+            e.message.contains("field key \"x\" appears twice"),
+            "{}",
+            e.message
+        );
+        // the same key as a tag and as a field is fine (as for points)
+        let sh = Shape::new("m", &["k"], &[("k", FieldType::Bool)]).unwrap();
+        assert_eq!((sh.tag_count(), sh.field_count()), (1, 1));
+        assert_eq!(sh.field_type(0), Some(FieldType::Bool));
+        assert_eq!(sh.field_type(1), None);
+    }
+
+    #[test]
+    fn row_errors_change_nothing() {
+        let sh = Shape::new("m", &["t"], &[("f", FieldType::F64), ("s", FieldType::Str)]).unwrap();
+        let mut lb = LineBuffer::new(Precision::S);
+        lb.row(
+            &sh,
+            &["a"],
+            &[FieldValue::F64(1.5), FieldValue::Str("x")],
+            Some(7),
+        )
+        .unwrap();
+        let before = lb.data().to_vec();
+        type Case<'a> = (&'a [&'a str], &'a [FieldValue<'a>], Option<i64>, Code);
+        let bad: [Case<'_>; 6] = [
+            (&["a"], &[FieldValue::F64(1.0)], None, Code::InvalidArgument),
+            (
+                &["a"],
+                &[FieldValue::I64(1), FieldValue::Str("x")],
+                None,
+                Code::InvalidArgument,
+            ),
+            (
+                &["a\\"],
+                &[FieldValue::F64(1.0), FieldValue::Str("x")],
+                None,
+                Code::InvalidPoint,
+            ),
+            (
+                &["a"],
+                &[FieldValue::F64(1.0), FieldValue::Str("x")],
+                Some(i64::MAX),
+                Code::InvalidPoint,
+            ),
+            (
+                &["a"],
+                &[FieldValue::F64(f64::NAN), FieldValue::Str("x")],
+                None,
+                Code::Ok,
+            ),
+            (
+                &["a"],
+                &[FieldValue::F64(f64::INFINITY), FieldValue::Str("x")],
+                None,
+                Code::Ok,
+            ),
+        ];
+        for (tags, fields, time, code) in bad {
+            let r = lb.row(&sh, tags, fields, time);
+            if code == Code::Ok {
+                r.unwrap();
+                lb.discard_line();
+                continue;
+            }
+            assert_eq!(r.unwrap_err().code, code, "{tags:?} {fields:?}");
+            assert_eq!(lb.data(), &before[..]);
+        }
+        // only non-finite floats and nothing else: nothing to write
+        let only = Shape::new("m", &[], &[("f", FieldType::F64)]).unwrap();
+        let e = lb
+            .row(&only, &[], &[FieldValue::F64(f64::NAN)], None)
+            .unwrap_err();
+        assert!(e.message.contains("NaN"), "{}", e.message);
+        // a line is open
+        lb.begin("x").unwrap();
+        let e = lb
+            .row(&only, &[], &[FieldValue::F64(1.0)], None)
+            .unwrap_err();
+        assert!(e.message.contains("not finished"), "{}", e.message);
+        lb.discard_line();
+        assert_eq!(
+            one_line(&lb),
+            "m,t=a f=1.5,s=\"x\" 7\nm,t=a s=\"x\"\nm,t=a s=\"x\""
+        );
+    }
+
+    #[test]
+    fn rows_write_what_the_calls_write() {
+        let mut rng = fastrand::Rng::with_seed(0x5a_9e);
+        let types = [
+            FieldType::F64,
+            FieldType::I64,
+            FieldType::U64,
+            FieldType::Bool,
+            FieldType::Str,
+        ];
+        let mut shapes_made = 0;
+        for round in 0..3000 {
+            let m = MEASUREMENTS[rng.usize(..MEASUREMENTS.len())];
+            let tag_keys: Vec<&str> = (0..rng.usize(0..4))
+                .map(|_| KEYS[rng.usize(..KEYS.len())])
+                .collect();
+            let fields: Vec<(&str, FieldType)> = (0..rng.usize(0..4))
+                .map(|_| (KEYS[rng.usize(..KEYS.len())], types[rng.usize(..5)]))
+                .collect();
+            let Ok(shape) = Shape::new(m, &tag_keys, &fields) else {
+                continue;
+            };
+            shapes_made += 1;
+            let defaults: Vec<(String, String)> = if rng.bool() {
+                vec![("host".into(), "d".into()), ("zone".into(), String::new())]
+            } else {
+                Vec::new()
+            };
+            let precision = [Precision::Ns, Precision::S][rng.usize(..2)];
+            let mut by_row = LineBuffer::with_default_tags(precision, &defaults).unwrap();
+            let mut by_calls = by_row.clone();
+            for line in 0..3 {
+                let tags: Vec<&str> = tag_keys
+                    .iter()
+                    .map(|_| VALUES[rng.usize(..VALUES.len())])
+                    .collect();
+                let values: Vec<FieldValue<'_>> = fields
+                    .iter()
+                    .map(|&(_, ty)| match ty {
+                        FieldType::F64 => FieldValue::F64(random_f64(&mut rng)),
+                        FieldType::I64 => FieldValue::I64(rng.i64(..)),
+                        FieldType::U64 => FieldValue::U64(rng.u64(..)),
+                        FieldType::Bool => FieldValue::Bool(rng.bool()),
+                        FieldType::Str => FieldValue::Str(VALUES[rng.usize(..VALUES.len())]),
+                    })
+                    .collect();
+                let time = if rng.bool() {
+                    Some(rng.i64(0..2_000_000_000))
+                } else {
+                    None
+                };
+                let a = by_row.row(&shape, &tags, &values, time);
+                // the same through the general calls, in the caller's order
+                let b = (|| {
+                    by_calls.begin(m)?;
+                    for (k, v) in tag_keys.iter().zip(&tags) {
+                        by_calls.tag(k, v)?;
+                    }
+                    for ((k, _), v) in fields.iter().zip(&values) {
+                        match *v {
+                            FieldValue::F64(x) => by_calls.field_f64(k, x),
+                            FieldValue::I64(x) => by_calls.field_i64(k, x),
+                            FieldValue::U64(x) => by_calls.field_u64(k, x),
+                            FieldValue::Bool(x) => by_calls.field_bool(k, x),
+                            FieldValue::Str(x) => by_calls.field_str(k, x),
+                        }?;
+                    }
+                    match time {
+                        Some(t) => by_calls.end_at(t),
+                        None => by_calls.end(),
+                    }
+                })();
+                if b.is_err() {
+                    by_calls.discard_line();
+                }
+                let ctx = format!("round {round} line {line}: {m:?} {tag_keys:?} {fields:?} {tags:?} {values:?} {time:?}");
+                match (&a, &b) {
+                    (Ok(()), Ok(())) => {}
+                    (Err(x), Err(y)) => assert_eq!(x.code, y.code, "{ctx}: {x} / {y}"),
+                    _ => panic!("{ctx}: row {a:?}, calls {b:?}"),
+                }
+                assert!(!by_row.is_line_open(), "{ctx}");
+                assert_eq!(
+                    String::from_utf8_lossy(by_row.data()),
+                    String::from_utf8_lossy(by_calls.data()),
+                    "{ctx}"
+                );
+                assert_eq!(by_row.lines(), by_calls.lines(), "{ctx}");
+            }
+        }
+        assert!(shapes_made > 500, "only {shapes_made} valid shapes");
     }
 }

@@ -1,14 +1,15 @@
 //! `influx_lines`: a line buffer — points encoded straight into line protocol, call by call,
 //! and written to a write API in one call (the fast path for many points).
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_int};
 
 use super::client::{api_ref, influx_write_api, write_args};
 use super::{
     guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg,
 };
 use crate::error::Error;
-use crate::line_buffer::LineBuffer;
+use crate::line_buffer::{FieldType, LineBuffer, Shape};
+use crate::point::FieldValue;
 
 /// A line buffer: complete lines of line protocol plus at most one open line. Opaque; owned
 /// by the caller. Not thread-safe: use one buffer from one thread at a time (one buffer per
@@ -274,4 +275,193 @@ pub extern "C" fn influx_write_lines(
         let l = unsafe { lines_mut(lines) }?;
         api.write_lines(bucket, org, l)
     })
+}
+
+/// The type of a field of an `influx_shape` (one of the INFLUX_FIELD_* constants).
+pub type influx_field_type = c_int;
+/// A float (`influx_value.f64`).
+pub const INFLUX_FIELD_F64: influx_field_type = 0;
+/// A signed integer (`influx_value.i64`).
+pub const INFLUX_FIELD_I64: influx_field_type = 1;
+/// An unsigned integer (`influx_value.u64`).
+pub const INFLUX_FIELD_U64: influx_field_type = 2;
+/// A boolean (`influx_value.b`).
+pub const INFLUX_FIELD_BOOL: influx_field_type = 3;
+/// A string (`influx_value.str`, UTF-8, NUL-terminated, not NULL).
+pub const INFLUX_FIELD_STR: influx_field_type = 4;
+
+/// A field value for influx_lines_add_row(); the member read is the one the shape's
+/// INFLUX_FIELD_* type names.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union influx_value {
+    pub f64: f64,
+    pub i64: i64,
+    pub u64: u64,
+    pub b: bool,
+    pub str: *const c_char,
+}
+
+/// The fixed part of a family of lines: measurement, tag keys and typed field keys, checked
+/// and escaped once, so that influx_lines_add_row() writes a line from its values in one
+/// call. Opaque; owned by the caller. Immutable: may be used from many threads at once.
+pub struct influx_shape {
+    inner: Shape,
+}
+
+/// Create a shape: `measurement`, `n_tags` tag keys, `n_fields` field keys with their
+/// INFLUX_FIELD_* types, each in the order influx_lines_add_row() will take their values.
+/// The keys are copied. Returns NULL on error (invalid measurement or key, an empty tag key,
+/// a key given twice, no field, unknown type, NULL arrays; see influx_last_error_message()).
+/// Free with influx_shape_free().
+#[no_mangle]
+pub extern "C" fn influx_shape_new(
+    measurement: *const c_char,
+    tag_keys: *const *const c_char,
+    n_tags: usize,
+    field_keys: *const *const c_char,
+    field_types: *const influx_field_type,
+    n_fields: usize,
+) -> *mut influx_shape {
+    guard(std::ptr::null_mut(), || {
+        let r = (|| {
+            // SAFETY: caller contract: NULL or a NUL-terminated string.
+            let m = unsafe { str_arg(measurement, "measurement") }?;
+            // SAFETY: caller contract: each array is NULL (only with a count of 0) or holds
+            // its count of elements.
+            let tag_ptrs = unsafe { array_arg(tag_keys, n_tags, "tag_keys") }?;
+            let field_ptrs = unsafe { array_arg(field_keys, n_fields, "field_keys") }?;
+            let types = unsafe { array_arg(field_types, n_fields, "field_types") }?;
+            let mut tags = Vec::with_capacity(n_tags);
+            for (i, &k) in tag_ptrs.iter().enumerate() {
+                // SAFETY: caller contract: NULL or a NUL-terminated string.
+                tags.push(unsafe { str_arg(k, &format!("tag_keys[{i}]")) }?);
+            }
+            let mut fields = Vec::with_capacity(n_fields);
+            for (i, (&k, &t)) in field_ptrs.iter().zip(types).enumerate() {
+                // SAFETY: as above.
+                let k = unsafe { str_arg(k, &format!("field_keys[{i}]")) }?;
+                let t = FieldType::from_i32(t).ok_or_else(|| {
+                    Error::invalid_argument(format!(
+                        "field_types[{i}] = {t} is not one of INFLUX_FIELD_F64/I64/U64/BOOL/STR (0..4)"
+                    ))
+                })?;
+                fields.push((k, t));
+            }
+            Shape::new(m, &tags, &fields)
+        })();
+        match r {
+            Ok(inner) => {
+                super::clear_last_error();
+                Box::into_raw(Box::new(influx_shape { inner }))
+            }
+            Err(e) => {
+                set_last_error(&e);
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// Free a shape. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn influx_shape_free(shape: *mut influx_shape) {
+    guard((), || {
+        if !shape.is_null() {
+            // SAFETY: created by influx_shape_new and not freed before (caller contract).
+            drop(unsafe { Box::from_raw(shape) });
+        }
+    })
+}
+
+/// `n` elements at `p` (NULL allowed only when `n` is 0).
+///
+/// # Safety
+/// `p` is NULL or valid for `n` reads of `T` for `'a`.
+unsafe fn array_arg<'a, T>(p: *const T, n: usize, what: &str) -> crate::Result<&'a [T]> {
+    if n == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Error::invalid_argument(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and valid for n elements (caller contract).
+    Ok(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+/// Most values a row can have on the stack (larger shapes allocate per row).
+const ROW_STACK: usize = 16;
+
+/// Write one complete line of `shape` into `lines` from values alone: `tag_values[i]` is the
+/// value of the shape's i-th tag key (an empty string leaves the tag out), `field_values[i]`
+/// the value of its i-th field in the member its type names, `time` points to the timestamp
+/// in the buffer's precision (NULL: no timestamp, the server's clock). The line is what the
+/// same influx_lines_begin / add_* / end calls would write (sorted keys, NaN/±Inf floats
+/// not written, the buffer's default tags added). One call per point: the fastest way to
+/// encode points of a fixed shape.
+/// Errors (nothing is written): INFLUX_ERR_INVALID_ARG (NULL arrays or strings, a line is
+/// open), INFLUX_ERR_INVALID_UTF8, INFLUX_ERR_INVALID_POINT (an invalid tag value, time out
+/// of range, nothing to write).
+#[no_mangle]
+pub extern "C" fn influx_lines_add_row(
+    lines: *mut influx_lines,
+    shape: *const influx_shape,
+    tag_values: *const *const c_char,
+    field_values: *const influx_value,
+    time: *const i64,
+) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract for every pointer.
+        let l = unsafe { lines_mut(lines) }?;
+        let shape = &unsafe { shape.as_ref() }
+            .ok_or_else(|| Error::invalid_argument("shape is NULL"))?
+            .inner;
+        let (nt, nf) = (shape.tag_count(), shape.field_count());
+        let tag_ptrs = unsafe { array_arg(tag_values, nt, "tag_values") }?;
+        let field_raw = unsafe { array_arg(field_values, nf, "field_values") }?;
+        let mut tags_small = [""; ROW_STACK];
+        let mut tags_big = Vec::new();
+        let tags: &mut [&str] = if nt <= ROW_STACK {
+            &mut tags_small[..nt]
+        } else {
+            tags_big.resize(nt, "");
+            &mut tags_big
+        };
+        for (i, (slot, &p)) in tags.iter_mut().zip(tag_ptrs).enumerate() {
+            *slot = unsafe { str_arg(p, "tag value") }.map_err(|e| at_index(e, "tag_values", i))?;
+        }
+        let mut fields_small = [FieldValue::Bool(false); ROW_STACK];
+        let mut fields_big = Vec::new();
+        let fields: &mut [FieldValue<'_>] = if nf <= ROW_STACK {
+            &mut fields_small[..nf]
+        } else {
+            fields_big.resize(nf, FieldValue::Bool(false));
+            &mut fields_big
+        };
+        for (i, (slot, v)) in fields.iter_mut().zip(field_raw).enumerate() {
+            // SAFETY: the member read is the one the shape's type names (caller contract).
+            *slot = unsafe {
+                match shape.field_type(i) {
+                    Some(FieldType::F64) => FieldValue::F64(v.f64),
+                    Some(FieldType::I64) => FieldValue::I64(v.i64),
+                    Some(FieldType::U64) => FieldValue::U64(v.u64),
+                    Some(FieldType::Bool) => FieldValue::Bool(v.b),
+                    Some(FieldType::Str) | None => FieldValue::Str(
+                        str_arg(v.str, "field value")
+                            .map_err(|e| at_index(e, "field_values", i))?,
+                    ),
+                }
+            };
+        }
+        // SAFETY: NULL or a readable i64 (caller contract).
+        let time = unsafe { time.as_ref() }.copied();
+        l.row(shape, tags, fields, time)
+    })
+}
+
+#[cold]
+#[inline(never)]
+fn at_index(mut e: Error, what: &str, i: usize) -> Error {
+    e.message = format!("{what}[{i}]: {}", e.message);
+    e
 }

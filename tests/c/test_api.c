@@ -415,6 +415,95 @@ static void line_buffers(void) {
     influx_lines_free(lb);
 }
 
+/* Shapes and rows: one call per point gives the same line as the calls; errors. */
+static void shapes_and_rows(void) {
+    const char *tag_keys[] = {"region", "host"};
+    const char *field_keys[] = {"usage", "count", "ok", "note", "big"};
+    influx_field_type types[] = {INFLUX_FIELD_F64, INFLUX_FIELD_I64, INFLUX_FIELD_BOOL,
+                                 INFLUX_FIELD_STR, INFLUX_FIELD_U64};
+    influx_shape *sh = influx_shape_new("cpu load", tag_keys, 2, field_keys, types, 5);
+    CHECK(sh != NULL);
+    influx_lines *rows = influx_lines_new(NULL, INFLUX_PRECISION_MS);
+    influx_lines *calls = influx_lines_new(NULL, INFLUX_PRECISION_MS);
+    for (int i = 0; i < 3; i++) {
+        const char *tags[] = {i == 1 ? "" : "eu west", "h-1"};
+        influx_value v[5];
+        v[0].f64 = i == 2 ? NAN : 0.5 * i;
+        v[1].i64 = -i;
+        v[2].b = i % 2;
+        v[3].str = "q\"uote";
+        v[4].u64 = 1000u + (uint64_t)i;
+        int64_t t = 1700000000000LL + i;
+        CHECK_RC(influx_lines_add_row(rows, sh, tags, v, i == 1 ? NULL : &t), INFLUX_OK);
+
+        CHECK_RC(influx_lines_begin(calls, "cpu load"), INFLUX_OK);
+        influx_lines_add_tag(calls, "region", tags[0]);
+        influx_lines_add_tag(calls, "host", tags[1]);
+        influx_lines_add_field_f64(calls, "usage", v[0].f64);
+        influx_lines_add_field_i64(calls, "count", v[1].i64);
+        influx_lines_add_field_bool(calls, "ok", v[2].b);
+        influx_lines_add_field_str(calls, "note", v[3].str);
+        influx_lines_add_field_u64(calls, "big", v[4].u64);
+        CHECK_RC(i == 1 ? influx_lines_end(calls) : influx_lines_end_at(calls, t), INFLUX_OK);
+    }
+    char want[1024];
+    snprintf(want, sizeof want, "%s", lines_text(calls));
+    CHECK_STR(lines_text(rows), want);
+    CHECK_STR(lines_text(rows),
+              "cpu\\ load,host=h-1,region=eu\\ west big=1000u,count=0i,note=\"q\\\"uote\",ok=false,"
+              "usage=0 1700000000000\n"
+              "cpu\\ load,host=h-1 big=1001u,count=-1i,note=\"q\\\"uote\",ok=true,usage=0.5\n"
+              "cpu\\ load,host=h-1,region=eu\\ west big=1002u,count=-2i,note=\"q\\\"uote\",ok=false "
+              "1700000000002");
+
+    /* errors: nothing written */
+    size_t before = influx_lines_count(rows);
+    const char *tags[] = {"ok", NULL};
+    influx_value v[5] = {{.f64 = 1}, {.i64 = 1}, {.b = true}, {.str = "s"}, {.u64 = 1}};
+    CHECK_RC(influx_lines_add_row(rows, sh, tags, v, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK(strstr(influx_last_error_message(), "tag_values[1]") != NULL);
+    tags[1] = "bad\\";
+    CHECK_RC(influx_lines_add_row(rows, sh, tags, v, NULL), INFLUX_ERR_INVALID_POINT);
+    tags[1] = "fine";
+    v[3].str = NULL;
+    CHECK_RC(influx_lines_add_row(rows, sh, tags, v, NULL), INFLUX_ERR_INVALID_ARG);
+    v[3].str = "s";
+    CHECK_RC(influx_lines_add_row(rows, sh, NULL, v, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_row(rows, sh, tags, NULL, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_row(rows, NULL, tags, v, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_row(NULL, sh, tags, v, NULL), INFLUX_ERR_INVALID_ARG);
+    int64_t far = INT64_MAX;
+    CHECK_RC(influx_lines_add_row(rows, sh, tags, v, &far), INFLUX_ERR_INVALID_POINT);
+    CHECK_RC(influx_lines_begin(rows, "open"), INFLUX_OK);
+    CHECK_RC(influx_lines_add_row(rows, sh, tags, v, NULL), INFLUX_ERR_INVALID_ARG);
+    influx_lines_discard_line(rows);
+    CHECK(influx_lines_count(rows) == before);
+    CHECK_RC(influx_lines_add_row(rows, sh, tags, v, NULL), INFLUX_OK);
+    CHECK(influx_lines_count(rows) == before + 1);
+
+    /* shapes that cannot be made */
+    const char *dup[] = {"a", "a"};
+    influx_field_type one[] = {INFLUX_FIELD_F64};
+    influx_field_type unknown[] = {9};
+    CHECK(influx_shape_new("m", dup, 2, field_keys, one, 1) == NULL);
+    CHECK(strstr(influx_last_error_message(), "twice") != NULL);
+    CHECK(influx_shape_new("m", NULL, 0, field_keys, unknown, 1) == NULL);
+    CHECK(strstr(influx_last_error_message(), "field_types[0]") != NULL);
+    CHECK(influx_shape_new("m", NULL, 0, NULL, NULL, 0) == NULL);
+    CHECK(influx_shape_new("m", NULL, 1, field_keys, one, 1) == NULL);
+    CHECK(influx_shape_new("#m", NULL, 0, field_keys, one, 1) == NULL);
+    CHECK(influx_shape_new(NULL, NULL, 0, field_keys, one, 1) == NULL);
+    influx_shape *no_tags = influx_shape_new("m", NULL, 0, field_keys, one, 1);
+    CHECK(no_tags != NULL);
+    influx_value x = {.f64 = 2.25};
+    CHECK_RC(influx_lines_add_row(calls, no_tags, NULL, &x, NULL), INFLUX_OK);
+    influx_shape_free(no_tags);
+    influx_shape_free(NULL);
+    influx_shape_free(sh);
+    influx_lines_free(rows);
+    influx_lines_free(calls);
+}
+
 static void noop_success(const influx_batch *b, void *ud) {
     (void)b;
     (void)ud;
@@ -678,6 +767,7 @@ int main(void) {
     point_semantics();
     reused_points();
     line_buffers();
+    shapes_and_rows();
     null_and_invalid_args();
     strerror_and_version();
     conf_sources();

@@ -137,8 +137,17 @@ static void default_tags_apply_to_points(void) {
     influx_client_free(c);
 }
 
+/* Write the buffer once it holds 1000 lines. */
+static void write_every_1000(influx_write_api *w, influx_lines *lb) {
+    if (influx_lines_count(lb) == 1000) {
+        CHECK_RC(influx_write_lines(w, bucket, NULL, lb), INFLUX_OK);
+        CHECK(influx_lines_count(lb) == 0);
+    }
+}
+
 /* A line buffer made for a synchronous write API with default tags: 5,000 lines in five
- * influx_write_lines calls, counted back; the default tag wins over the line's own. */
+ * influx_write_lines calls (half of them rows of a shape), counted back; the default tag wins
+ * over the line's own. */
 static void line_buffer_writes(void) {
     influx_conf *cc = server_conf(NULL);
     influx_client *c = influx_client_new(cc, NULL, 0);
@@ -158,20 +167,31 @@ static void line_buffer_writes(void) {
 
     influx_lines *lb = influx_lines_new(w, INFLUX_PRECISION_MS);
     CHECK(lb != NULL);
+    const char *tag_keys[] = {"host", "run"};
+    const char *field_keys[] = {"n", "x"};
+    influx_field_type types[] = {INFLUX_FIELD_I64, INFLUX_FIELD_F64};
+    influx_shape *shape = influx_shape_new("c_lines", tag_keys, 2, field_keys, types, 2);
+    CHECK(shape != NULL);
     for (int i = 0; i < 5000; i++) {
         char host[32];
         snprintf(host, sizeof host, "server-%d", i % 10);
+        if (i % 2) { /* odd points as rows of a shape, even ones call by call */
+            const char *tags[] = {host, "not-this"};
+            influx_value v[2] = {{.i64 = i}, {.f64 = i * 0.5}};
+            int64_t t = 1700000000000LL + i;
+            CHECK_RC(influx_lines_add_row(lb, shape, tags, v, &t), INFLUX_OK);
+            write_every_1000(w, lb);
+            continue;
+        }
         CHECK_RC(influx_lines_begin(lb, "c_lines"), INFLUX_OK);
         CHECK_RC(influx_lines_add_tag(lb, "host", host), INFLUX_OK);
         CHECK_RC(influx_lines_add_tag(lb, "run", "not-this"), INFLUX_OK);
         CHECK_RC(influx_lines_add_field_i64(lb, "n", i), INFLUX_OK);
         CHECK_RC(influx_lines_add_field_f64(lb, "x", i * 0.5), INFLUX_OK);
         CHECK_RC(influx_lines_end_at(lb, 1700000000000LL + i), INFLUX_OK);
-        if (influx_lines_count(lb) == 1000) {
-            CHECK_RC(influx_write_lines(w, bucket, NULL, lb), INFLUX_OK);
-            CHECK(influx_lines_count(lb) == 0);
-        }
+        write_every_1000(w, lb);
     }
+    influx_shape_free(shape);
     CHECK_RC(influx_write_lines(w, bucket, NULL, lb), INFLUX_OK); /* empty: nothing to do */
     char flux[512];
     snprintf(flux, sizeof flux,
