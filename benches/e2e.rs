@@ -5,20 +5,24 @@
 //!
 //! (a) baseline: the N standard points, pre-encoded (untimed) into 5000-line bodies, uploaded
 //!     with ureq from one thread, one request after the other → points/s;
-//! (b) ours: the same N points built and written through the C ABI (`influx_point_new`,
-//!     `influx_point_add_*`, `influx_write`, `influx_point_free`) from one thread into a
+//! (b) ours: the same N points built and written through the C ABI from one thread into a
 //!     batching write API (batch_size 5000, flush_interval 1000), then `influx_flush` +
-//!     `influx_write_api_close` → points/s, and ours/raw;
-//! (c) if INFLUXDB_V2_URL / _TOKEN / _ORG / _BUCKET are set: (a) and (b) once each against that
-//!     real InfluxDB 2.x (a unique measurement per run), each checked with a Flux count and
-//!     then deleted;
-//! (d) peak RSS (VmHWM, reset through /proc/self/clear_refs before each run) of (b) with N and
-//!     2N points, and the most bytes/lines the write API held, against its
-//!     max_buffer_bytes / max_buffer_lines.
+//!     `influx_write_api_close` → points/s, and ours/raw, three ways ([`How`]): points
+//!     (`influx_point_new`, `influx_point_add_*`, `influx_write`, `influx_point_free`), a line
+//!     buffer (`influx_lines_begin`, `influx_lines_add_*`, `influx_lines_end_at`, and
+//!     `influx_write_lines` every 1000 points), rows of a shape (`influx_lines_add_row`, and
+//!     `influx_write_lines` every 1000 points);
+//! (c) if INFLUXDB_V2_URL / _TOKEN / _ORG / _BUCKET are set: (a), (b) points and (b) rows once
+//!     each against that real InfluxDB 2.x (a unique measurement per run), each checked with a
+//!     Flux count and then deleted;
+//! (d) peak RSS (VmHWM, reset through /proc/self/clear_refs before each run) of (b) points
+//!     and rows with N and 2N points, and the most bytes/lines the write API held, against
+//!     its max_buffer_bytes / max_buffer_lines.
 //!
 //! (a) and (b) run against an in-process null HTTP sink on 127.0.0.1 (204 to every
-//! POST /api/v2/write, body read and its lines counted, keep-alive, a thread per connection),
-//! which must have received exactly N lines per run. Three interleaved rounds; best of each.
+//! POST /api/v2/write, body read and its lines counted with `memchr`, keep-alive, a thread
+//! per connection), which must have received exactly N lines per run. Three interleaved
+//! rounds; best of each.
 //!
 //! Without `--bench` (as `cargo test --all-targets` runs it) it is a quick smoke run with
 //! 20,000 points against the sink only. `E2E_N` overrides N.
@@ -34,10 +38,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use influxdb_client::ffi::{
     influx_batch, influx_client, influx_client_free, influx_client_new, influx_conf,
     influx_conf_new, influx_conf_set, influx_conf_set_callbacks, influx_error, influx_flush,
-    influx_point_add_field_bool, influx_point_add_field_f64, influx_point_add_field_i64,
-    influx_point_add_tag, influx_point_free, influx_point_new, influx_point_set_time, influx_write,
-    influx_write_api, influx_write_api_close, influx_write_api_new, influx_write_api_stats,
-    influx_write_stats, INFLUX_OK, INFLUX_PRECISION_NS,
+    influx_lines, influx_lines_add_field_bool, influx_lines_add_field_f64,
+    influx_lines_add_field_i64, influx_lines_add_row, influx_lines_add_tag, influx_lines_begin,
+    influx_lines_end_at, influx_lines_free, influx_lines_new, influx_point_add_field_bool,
+    influx_point_add_field_f64, influx_point_add_field_i64, influx_point_add_tag,
+    influx_point_free, influx_point_new, influx_point_set_time, influx_shape, influx_shape_free,
+    influx_shape_new, influx_value, influx_write, influx_write_api, influx_write_api_close,
+    influx_write_api_new, influx_write_api_stats, influx_write_lines, influx_write_stats,
+    INFLUX_FIELD_BOOL, INFLUX_FIELD_F64, INFLUX_FIELD_I64, INFLUX_OK, INFLUX_PRECISION_NS,
 };
 use influxdb_client::line_protocol::encode_point;
 use influxdb_client::point::{Point, Precision};
@@ -128,7 +136,7 @@ fn serve(stream: TcpStream, c: &SinkCounters) -> std::io::Result<()> {
                 return Ok(());
             }
             let take = buf.len().min(left);
-            newlines += buf[..take].iter().filter(|&&b| b == b'\n').count() as u64;
+            newlines += memchr::memchr_iter(b'\n', &buf[..take]).count() as u64;
             last = buf[take - 1];
             r.consume(take);
             left -= take;
@@ -316,8 +324,154 @@ struct OursResult {
     ok_batches: u64,
 }
 
+/// How (b) builds the points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+    /// `influx_point_new`, `influx_point_add_*`, `influx_write`, `influx_point_free` per point.
+    Points,
+    /// A line buffer: `influx_lines_begin`, `influx_lines_add_*` (keys in ascending order),
+    /// `influx_lines_end_at` per point, `influx_write_lines` every LINES_PER_WRITE points.
+    Lines,
+    /// A line buffer and a shape: one `influx_lines_add_row` per point, `influx_write_lines`
+    /// every LINES_PER_WRITE points.
+    Rows,
+}
+
+const HOWS: [How; 3] = [How::Points, How::Lines, How::Rows];
+
+impl How {
+    fn name(self) -> &'static str {
+        match self {
+            How::Points => "points",
+            How::Lines => "lines",
+            How::Rows => "rows",
+        }
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            How::Points => "ours, points: influx_point_* + influx_write per point",
+            How::Lines => "ours, line buffer: influx_lines_begin/add_*/end_at per point, influx_write_lines per 1000",
+            How::Rows => "ours, rows: influx_lines_add_row per point (influx_shape), influx_write_lines per 1000",
+        }
+    }
+}
+
+/// Points per `influx_write_lines` call in (b) with a line buffer.
+const LINES_PER_WRITE: u64 = 1000;
+
+fn write_point_c(
+    api: *mut influx_write_api,
+    bucket: &CString,
+    meas: &CString,
+    names: &Names,
+    i: u64,
+) {
+    let p = influx_point_new(meas.as_ptr());
+    assert!(!p.is_null(), "influx_point_new failed");
+    check(
+        influx_point_add_tag(
+            p,
+            c"host".as_ptr(),
+            names.c_hosts[(i % 100) as usize].as_ptr(),
+        ),
+        "add_tag host",
+    );
+    check(
+        influx_point_add_tag(
+            p,
+            c"region".as_ptr(),
+            names.c_regions[(i % 4) as usize].as_ptr(),
+        ),
+        "add_tag region",
+    );
+    check(
+        influx_point_add_field_f64(p, c"usage_user".as_ptr(), i as f64 * 0.37),
+        "add_field usage_user",
+    );
+    check(
+        influx_point_add_field_f64(p, c"usage_system".as_ptr(), i as f64 * 0.11),
+        "add_field usage_system",
+    );
+    check(
+        influx_point_add_field_i64(p, c"count".as_ptr(), i as i64),
+        "add_field count",
+    );
+    check(
+        influx_point_add_field_bool(p, c"ok".as_ptr(), i % 2 == 0),
+        "add_field ok",
+    );
+    check(
+        influx_point_set_time(p, ts(i), INFLUX_PRECISION_NS),
+        "set_time",
+    );
+    check(
+        influx_write(api, bucket.as_ptr(), ptr::null(), p),
+        "influx_write",
+    );
+    influx_point_free(p);
+}
+
+fn add_line_c(lines: *mut influx_lines, meas: &CString, names: &Names, i: u64) {
+    check(influx_lines_begin(lines, meas.as_ptr()), "lines_begin");
+    check(
+        influx_lines_add_tag(
+            lines,
+            c"host".as_ptr(),
+            names.c_hosts[(i % 100) as usize].as_ptr(),
+        ),
+        "lines tag host",
+    );
+    check(
+        influx_lines_add_tag(
+            lines,
+            c"region".as_ptr(),
+            names.c_regions[(i % 4) as usize].as_ptr(),
+        ),
+        "lines tag region",
+    );
+    check(
+        influx_lines_add_field_i64(lines, c"count".as_ptr(), i as i64),
+        "lines count",
+    );
+    check(
+        influx_lines_add_field_bool(lines, c"ok".as_ptr(), i % 2 == 0),
+        "lines ok",
+    );
+    check(
+        influx_lines_add_field_f64(lines, c"usage_system".as_ptr(), i as f64 * 0.11),
+        "lines usage_system",
+    );
+    check(
+        influx_lines_add_field_f64(lines, c"usage_user".as_ptr(), i as f64 * 0.37),
+        "lines usage_user",
+    );
+    check(influx_lines_end_at(lines, ts(i)), "lines_end_at");
+}
+
+fn add_row_c(lines: *mut influx_lines, shape: *const influx_shape, names: &Names, i: u64) {
+    let tags = [
+        names.c_hosts[(i % 100) as usize].as_ptr(),
+        names.c_regions[(i % 4) as usize].as_ptr(),
+    ];
+    let fields = [
+        influx_value {
+            f64: i as f64 * 0.37,
+        },
+        influx_value {
+            f64: i as f64 * 0.11,
+        },
+        influx_value { i64: i as i64 },
+        influx_value { b: i % 2 == 0 },
+    ];
+    let t = ts(i);
+    check(
+        influx_lines_add_row(lines, shape, tags.as_ptr(), fields.as_ptr(), &t),
+        "influx_lines_add_row",
+    );
+}
+
 /// (b) the N standard points through the C ABI into a batching write API → points/s.
-fn run_ours(srv: &Server, names: &Names, measurement: &str, n: u64) -> OursResult {
+fn run_ours(srv: &Server, names: &Names, measurement: &str, n: u64, how: How) -> OursResult {
     let conf = influx_conf_new();
     set(conf, "url", &srv.url);
     set(conf, "token", &srv.token);
@@ -352,55 +506,63 @@ fn run_ours(srv: &Server, names: &Names, measurement: &str, n: u64) -> OursResul
     let hwm_reset = reset_peak_rss();
     let rss_before_kb = status_kb("VmRSS:");
     let t = Instant::now();
+    let lines = match how {
+        How::Points => ptr::null_mut(),
+        How::Lines | How::Rows => influx_lines_new(api, INFLUX_PRECISION_NS),
+    };
+    let shape = match how {
+        How::Rows => {
+            let tag_keys = [c"host".as_ptr(), c"region".as_ptr()];
+            let field_keys = [
+                c"usage_user".as_ptr(),
+                c"usage_system".as_ptr(),
+                c"count".as_ptr(),
+                c"ok".as_ptr(),
+            ];
+            let types = [
+                INFLUX_FIELD_F64,
+                INFLUX_FIELD_F64,
+                INFLUX_FIELD_I64,
+                INFLUX_FIELD_BOOL,
+            ];
+            let sh = influx_shape_new(
+                meas.as_ptr(),
+                tag_keys.as_ptr(),
+                2,
+                field_keys.as_ptr(),
+                types.as_ptr(),
+                4,
+            );
+            assert!(!sh.is_null(), "influx_shape_new failed");
+            sh
+        }
+        _ => ptr::null_mut(),
+    };
     for i in 0..n {
-        let p = influx_point_new(meas.as_ptr());
-        assert!(!p.is_null(), "influx_point_new failed");
-        check(
-            influx_point_add_tag(
-                p,
-                c"host".as_ptr(),
-                names.c_hosts[(i % 100) as usize].as_ptr(),
-            ),
-            "add_tag host",
-        );
-        check(
-            influx_point_add_tag(
-                p,
-                c"region".as_ptr(),
-                names.c_regions[(i % 4) as usize].as_ptr(),
-            ),
-            "add_tag region",
-        );
-        check(
-            influx_point_add_field_f64(p, c"usage_user".as_ptr(), i as f64 * 0.37),
-            "add_field usage_user",
-        );
-        check(
-            influx_point_add_field_f64(p, c"usage_system".as_ptr(), i as f64 * 0.11),
-            "add_field usage_system",
-        );
-        check(
-            influx_point_add_field_i64(p, c"count".as_ptr(), i as i64),
-            "add_field count",
-        );
-        check(
-            influx_point_add_field_bool(p, c"ok".as_ptr(), i % 2 == 0),
-            "add_field ok",
-        );
-        check(
-            influx_point_set_time(p, ts(i), INFLUX_PRECISION_NS),
-            "set_time",
-        );
-        check(
-            influx_write(api, bucket.as_ptr(), ptr::null(), p),
-            "influx_write",
-        );
-        influx_point_free(p);
+        match how {
+            How::Points => write_point_c(api, &bucket, &meas, names, i),
+            How::Lines => add_line_c(lines, &meas, names, i),
+            How::Rows => add_row_c(lines, shape, names, i),
+        }
+        if how != How::Points && (i + 1) % LINES_PER_WRITE == 0 {
+            check(
+                influx_write_lines(api, bucket.as_ptr(), ptr::null(), lines),
+                "influx_write_lines",
+            );
+        }
         if i % 2000 == 0 {
             check(influx_write_api_stats(api, &mut stats), "stats");
             max_bytes = max_bytes.max(stats.buffered_bytes);
             max_lines = max_lines.max(stats.buffered_lines);
         }
+    }
+    if how != How::Points {
+        check(
+            influx_write_lines(api, bucket.as_ptr(), ptr::null(), lines),
+            "influx_write_lines",
+        );
+        influx_lines_free(lines);
+        influx_shape_free(shape);
     }
     check(influx_flush(api), "influx_flush");
     check(influx_write_api_stats(api, &mut stats), "stats");
@@ -516,23 +678,31 @@ fn main() {
         }
     );
 
-    // (d) first, before the baseline's pre-encoded bodies exist: ours with N, then 2N points.
-    let mut mem = Vec::new();
-    let mut ours_runs = Vec::new();
-    for m in if bench { vec![n, 2 * n] } else { vec![n] } {
+    // (d) first, before the baseline's pre-encoded bodies exist: points and rows with N,
+    // then 2N points.
+    let run_checked = |how: How, m: u64| {
         let before = sink_lines(&counters);
-        let r = run_ours(&sink, &names, "cpu", m);
+        let r = run_ours(&sink, &names, "cpu", m, how);
         let got = sink_lines(&counters) - before;
-        assert_eq!(got, m, "sink received {got} lines, expected {m}");
-        println!(
-            "  ours  N={m}: {} points/s, sink got {got} lines in {} batches",
-            fmt_rate(r.points_per_s),
-            r.ok_batches
-        );
-        if m == n {
-            ours_runs.push(r.points_per_s);
+        assert_eq!(got, m, "{how:?}: sink received {got} lines, expected {m}");
+        r
+    };
+    let mut mem = Vec::new();
+    let mut ours_runs: [Vec<f64>; 3] = Default::default();
+    for how in [How::Points, How::Rows] {
+        for m in if bench { vec![n, 2 * n] } else { vec![n] } {
+            let r = run_checked(how, m);
+            println!(
+                "  {:<6} N={m}: {} points/s, sink got {m} lines in {} batches",
+                how.name(),
+                fmt_rate(r.points_per_s),
+                r.ok_batches
+            );
+            if m == n {
+                ours_runs[how as usize].push(r.points_per_s);
+            }
+            mem.push((how, m, r));
         }
-        mem.push((m, r));
     }
 
     // (a) and (b), interleaved rounds.
@@ -544,19 +714,17 @@ fn main() {
         let raw = run_raw(&sink, &bodies, n);
         let got = sink_lines(&counters) - before;
         assert_eq!(got, n, "sink received {got} lines, expected {n}");
-        println!("  raw   round {}: {} points/s", round + 1, fmt_rate(raw));
+        println!("  raw    round {}: {} points/s", round + 1, fmt_rate(raw));
         raw_runs.push(raw);
-        if round + 1 < rounds {
-            let before = sink_lines(&counters);
-            let r = run_ours(&sink, &names, "cpu", n);
-            let got = sink_lines(&counters) - before;
-            assert_eq!(got, n, "sink received {got} lines, expected {n}");
+        for how in HOWS {
+            let r = run_checked(how, n);
             println!(
-                "  ours  round {}: {} points/s",
-                round + 2,
+                "  {:<6} round {}: {} points/s",
+                how.name(),
+                round + 1,
                 fmt_rate(r.points_per_s)
             );
-            ours_runs.push(r.points_per_s);
+            ours_runs[how as usize].push(r.points_per_s);
         }
     }
     drop(bodies);
@@ -566,7 +734,8 @@ fn main() {
         "sink rejected requests"
     );
     let best = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
-    let (raw_best, ours_best) = (best(&raw_runs), best(&ours_runs));
+    let raw_best = best(&raw_runs);
+    let ours_best = HOWS.map(|h| best(&ours_runs[h as usize]));
 
     // (c) the real server.
     let real = match (
@@ -593,8 +762,15 @@ fn main() {
                 .unwrap()
                 .as_millis()
         );
-        let (m_raw, m_ours) = (format!("cpu_raw_{run_id}"), format!("cpu_ours_{run_id}"));
-        println!("  real server {}: measurements {m_raw}, {m_ours}", srv.url);
+        let (m_raw, m_ours, m_rows) = (
+            format!("cpu_raw_{run_id}"),
+            format!("cpu_ours_{run_id}"),
+            format!("cpu_rows_{run_id}"),
+        );
+        println!(
+            "  real server {}: measurements {m_raw}, {m_ours}, {m_rows}",
+            srv.url
+        );
         let bodies = pre_encode(&names, &m_raw, n);
         let raw = run_raw(srv, &bodies, n);
         drop(bodies);
@@ -603,49 +779,86 @@ fn main() {
             "  raw   real server: {} points/s, Flux count {raw_count}",
             fmt_rate(raw)
         );
-        let ours = run_ours(srv, &names, &m_ours, n);
+        let ours = run_ours(srv, &names, &m_ours, n, How::Points);
         let ours_count = flux_count(srv, &m_ours, n);
         println!(
-            "  ours  real server: {} points/s, Flux count {ours_count}",
+            "  points real server: {} points/s, Flux count {ours_count}",
             fmt_rate(ours.points_per_s)
         );
+        let rows = run_ours(srv, &names, &m_rows, n, How::Rows);
+        let rows_count = flux_count(srv, &m_rows, n);
+        println!(
+            "  rows   real server: {} points/s, Flux count {rows_count}",
+            fmt_rate(rows.points_per_s)
+        );
         assert_eq!(raw_count, n, "Flux count of the raw upload");
-        assert_eq!(ours_count, n, "Flux count of ours");
+        assert_eq!(ours_count, n, "Flux count of ours (points)");
+        assert_eq!(rows_count, n, "Flux count of ours (rows)");
         delete_measurement(srv, &m_raw, n);
         delete_measurement(srv, &m_ours, n);
-        real_result = Some((raw, ours.points_per_s, raw_count, ours_count));
+        delete_measurement(srv, &m_rows, n);
+        real_result = Some((
+            raw,
+            ours.points_per_s,
+            rows.points_per_s,
+            raw_count,
+            ours_count,
+            rows_count,
+        ));
     }
 
     // Report.
     println!();
-    println!("End-to-end writes, N = {n} standard points, one writing thread, batches of {BATCH}:");
+    println!("End-to-end writes, N = {n} standard points, one writing thread, batches of {BATCH}, null HTTP sink on loopback (best of {rounds}; the sink got exactly {n} lines per run):");
+    println!("| writer | points/s | / raw |");
+    println!("|---|---|---|");
     println!(
-        "| target | raw ureq upload of pre-encoded bodies | ours: C ABI point + influx_write, batching | ours / raw | check |"
+        "| raw ureq upload of pre-encoded bodies (baseline) | {} | 1.00 |",
+        fmt_rate(raw_best)
     );
-    println!("|---|---|---|---|---|");
-    println!(
-        "| null HTTP sink, loopback (best of {rounds}) | {} points/s | {} points/s | **{:.2}** | sink got exactly {n} lines per run |",
-        fmt_rate(raw_best),
-        fmt_rate(ours_best),
-        ours_best / raw_best
-    );
+    for (how, pps) in HOWS.iter().zip(ours_best) {
+        println!(
+            "| {} | {} | **{:.2}** |",
+            how.describe(),
+            fmt_rate(pps),
+            pps / raw_best
+        );
+    }
     println!("result e2e_sink_raw_pps {raw_best:.0}");
-    println!("result e2e_sink_ours_pps {ours_best:.0}");
-    println!("result e2e_sink_ratio {:.3}", ours_best / raw_best);
+    for (how, pps) in HOWS.iter().zip(ours_best) {
+        println!("result e2e_sink_{}_pps {pps:.0}", how.name());
+        println!("result e2e_sink_{}_ratio {:.3}", how.name(), pps / raw_best);
+    }
+    println!();
     match real_result {
-        Some((raw, ours, rc, oc)) => {
+        Some((raw, ours, rows, rc, oc, wc)) => {
+            println!("Against the real InfluxDB 2.x (one run each):");
+            println!("| writer | points/s | / raw | Flux count |");
+            println!("|---|---|---|---|");
             println!(
-                "| real InfluxDB 2.x (1 run each) | {} points/s | {} points/s | **{:.2}** | Flux count {rc} / {oc} |",
-                fmt_rate(raw),
+                "| raw ureq upload of pre-encoded bodies | {} | 1.00 | {rc} |",
+                fmt_rate(raw)
+            );
+            println!(
+                "| {} | {} | **{:.2}** | {oc} |",
+                How::Points.describe(),
                 fmt_rate(ours),
                 ours / raw
             );
+            println!(
+                "| {} | {} | **{:.2}** | {wc} |",
+                How::Rows.describe(),
+                fmt_rate(rows),
+                rows / raw
+            );
             println!("result e2e_real_raw_pps {raw:.0}");
-            println!("result e2e_real_ours_pps {ours:.0}");
-            println!("result e2e_real_ratio {:.3}", ours / raw);
+            println!("result e2e_real_points_pps {ours:.0}");
+            println!("result e2e_real_points_ratio {:.3}", ours / raw);
+            println!("result e2e_real_rows_pps {rows:.0}");
+            println!("result e2e_real_rows_ratio {:.3}", rows / raw);
         }
         None => println!(
-            "| real InfluxDB 2.x | skipped (INFLUXDB_V2_URL/TOKEN/ORG/BUCKET not set{}) | | | |",
+            "Real InfluxDB 2.x: skipped (INFLUXDB_V2_URL/TOKEN/ORG/BUCKET not set{})",
             if bench { "" } else { ", or not --bench" }
         ),
     }
@@ -654,16 +867,17 @@ fn main() {
         "Memory of the batching run (max_buffer_lines {MAX_BUFFER_LINES}, max_buffer_bytes {}):",
         mib(MAX_BUFFER_BYTES / 1024)
     );
-    println!("| points | RSS before | peak RSS (VmHWM) | growth | most bytes buffered | most lines buffered |");
-    println!("|---|---|---|---|---|---|");
-    for (m, r) in &mem {
+    println!("| writer | points | RSS before | peak RSS (VmHWM) | growth | most bytes buffered | most lines buffered |");
+    println!("|---|---|---|---|---|---|---|");
+    for (how, m, r) in &mem {
         let (before, peak) = (r.rss_before_kb, r.peak_rss_kb);
         let growth = match (before, peak) {
             (Some(b), Some(p)) if r.hwm_reset => mib(p.saturating_sub(b)),
             _ => "n/a (VmHWM not resettable)".into(),
         };
         println!(
-            "| {m} | {} | {} | {growth} | {} | {} |",
+            "| {} | {m} | {} | {} | {growth} | {} | {} |",
+            how.name(),
             before.map(mib).unwrap_or_else(|| "n/a".into()),
             peak.map(mib).unwrap_or_else(|| "n/a".into()),
             mib(r.max_buffered_bytes / 1024),
@@ -673,7 +887,11 @@ fn main() {
             r.max_buffered_bytes <= MAX_BUFFER_BYTES && r.max_buffered_lines <= MAX_BUFFER_LINES
         );
         if let (Some(b), Some(p)) = (before, peak) {
-            println!("result e2e_rss_growth_kb_{m} {}", p.saturating_sub(b));
+            println!(
+                "result e2e_rss_growth_kb_{}_{m} {}",
+                how.name(),
+                p.saturating_sub(b)
+            );
         }
     }
 }

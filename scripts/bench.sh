@@ -127,13 +127,24 @@ step "summary"
     echo "| Rust Point::new + encode_point | $(get rust_new_ns) ns/point | hand-written Rust push: $(get rust_base_ns) ns/point | $(ratio "$(get rust_new_ns)" "$(get rust_base_ns)") (median of rounds $(get rust_median)) | ≤ 1.5 |"
     echo "| Rust Point::clear (reused point) + encode_point | $(get rust_clear_ns) ns/point | hand-written Rust push: $(get rust_base_ns) ns/point | $(ratio "$(get rust_clear_ns)" "$(get rust_base_ns)") | — |"
     echo "| Rust encode_point alone (points built beforehand) | $(get rust_enc_only_ns) ns/point | hand-written Rust push of the same points: $(get rust_enc_base_ns) ns/point | $(ratio "$(get rust_enc_only_ns)" "$(get rust_enc_base_ns)") | — |"
-    echo "| e2e, null sink: C ABI + batching, 1 thread | $(kpps "$(get e2e_sink_ours_pps)") points/s | raw ureq upload of pre-encoded bodies: $(kpps "$(get e2e_sink_raw_pps)") points/s | **$(get e2e_sink_ratio)** | ≥ 0.7 |"
-    echo "| e2e, real InfluxDB 2.x: C ABI + batching | $(kpps "$(get e2e_real_ours_pps)") points/s | raw ureq upload: $(kpps "$(get e2e_real_raw_pps)") points/s | **$(get e2e_real_ratio)** | ≥ 0.7 |"
-    n1=$(grep -o 'e2e_rss_growth_kb_[0-9]*' "${work}/e2e.out" | sed -n 1p | sed 's/.*_//')
-    n2=$(grep -o 'e2e_rss_growth_kb_[0-9]*' "${work}/e2e.out" | sed -n 2p | sed 's/.*_//')
-    if [[ -n ${n1} && -n ${n2} ]]; then
-        echo "| peak RSS growth of the batching run, ${n2} points | $(get "e2e_rss_growth_kb_${n2}") kB | ${n1} points: $(get "e2e_rss_growth_kb_${n1}") kB | $(ratio "$(get "e2e_rss_growth_kb_${n2}")" "$(get "e2e_rss_growth_kb_${n1}")") | ≲ 1 (set by the buffer limits, not N) |"
-    fi
+    for how in points lines rows; do
+        case ${how} in
+            points) what="points (influx_point_* + influx_write)" ;;
+            lines) what="line buffer (influx_lines_* calls)" ;;
+            rows) what="rows (influx_lines_add_row)" ;;
+        esac
+        echo "| e2e, null sink, 1 thread, ${what} | $(kpps "$(get "e2e_sink_${how}_pps")") points/s | raw ureq upload of pre-encoded bodies: $(kpps "$(get e2e_sink_raw_pps)") points/s | **$(get "e2e_sink_${how}_ratio")** | ≥ 0.7 |"
+    done
+    for how in points rows; do
+        echo "| e2e, real InfluxDB 2.x, ${how} | $(kpps "$(get "e2e_real_${how}_pps")") points/s | raw ureq upload: $(kpps "$(get e2e_real_raw_pps)") points/s | **$(get "e2e_real_${how}_ratio")** | ≥ 0.7 |"
+    done
+    for how in points rows; do
+        n1=$(grep -o "e2e_rss_growth_kb_${how}_[0-9]*" "${work}/e2e.out" | sed -n 1p | sed 's/.*_//')
+        n2=$(grep -o "e2e_rss_growth_kb_${how}_[0-9]*" "${work}/e2e.out" | sed -n 2p | sed 's/.*_//')
+        if [[ -n ${n1} && -n ${n2} ]]; then
+            echo "| peak RSS growth of the batching run (${how}), ${n2} points | $(get "e2e_rss_growth_kb_${how}_${n2}") kB | ${n1} points: $(get "e2e_rss_growth_kb_${how}_${n1}") kB | $(ratio "$(get "e2e_rss_growth_kb_${how}_${n2}")" "$(get "e2e_rss_growth_kb_${how}_${n1}")") | ≲ 1 (set by the buffer limits, not N) |"
+        fi
+    done
 } | tee "${work}/summary.md"
 cp "${work}/summary.md" "${CARGO_TARGET_DIR}/bench-summary.md"
 echo
