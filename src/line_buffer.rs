@@ -655,6 +655,8 @@ pub struct Shape {
     fields: Vec<ShapeKey>,
     /// Field types in the caller's order.
     types: Vec<FieldType>,
+    /// Room a row of this shape takes at most on the fast path.
+    reserve: usize,
 }
 
 #[cold]
@@ -749,7 +751,11 @@ impl Shape {
         if let Some(w) = keyed.windows(2).find(|w| w[0].raw == w[1].raw) {
             return Err(twice("field key", &w[0].raw));
         }
+        let strings = fields.iter().filter(|f| f.1 == FieldType::Str).count();
+        let reserve =
+            text.len() + (tags.len() + strings) * (2 * ROW_FAST_MAX + 2) + 32 * fields.len() + 64;
         Ok(Shape {
+            reserve,
             measurement: measurement.to_string(),
             text,
             meas,
@@ -781,12 +787,11 @@ impl Shape {
 
 #[cold]
 #[inline(never)]
-fn wrong_type(key: &ShapeKey, v: &FieldValue<'_>) -> Error {
+fn wrong_type(key: &str, want: FieldType, got: &FieldValue<'_>) -> Error {
     Error::invalid_argument(format!(
-        "field {}: value is {:?} but the shape says {:?}",
-        point::show(&key.raw),
-        FieldType::of(v),
-        key.ty
+        "field {}: value is {:?} but the shape says {want:?}",
+        point::show(key),
+        FieldType::of(got),
     ))
 }
 
@@ -799,6 +804,39 @@ fn wrong_count(shape: &Shape, tags: usize, fields: usize) -> Error {
         shape.tags.len(),
         shape.fields.len()
     ))
+}
+
+/// Longest tag value or string field value [`LineBuffer::row`] writes on its fast path
+/// (longer ones take the general path; same result).
+const ROW_FAST_MAX: usize = 256;
+
+/// Where a row's values come from (slices for Rust callers, C arrays for the C API), read
+/// in the shape's key order, each at most once on the fast path.
+pub(crate) trait RowValues {
+    /// The value of tag `index` (in the shape's given order).
+    fn tag(&self, index: usize) -> Result<&str>;
+    /// The value of field `index`, which the shape declares as `ty` (`key` for messages).
+    fn field(&self, index: usize, key: &str, ty: FieldType) -> Result<FieldValue<'_>>;
+}
+
+struct SliceRow<'s, 'v> {
+    tags: &'s [&'v str],
+    fields: &'s [FieldValue<'v>],
+}
+
+impl RowValues for SliceRow<'_, '_> {
+    #[inline(always)]
+    fn tag(&self, index: usize) -> Result<&str> {
+        Ok(self.tags[index])
+    }
+    #[inline(always)]
+    fn field(&self, index: usize, key: &str, ty: FieldType) -> Result<FieldValue<'_>> {
+        let v = self.fields[index];
+        if FieldType::of(&v) != ty {
+            return Err(wrong_type(key, ty, &v));
+        }
+        Ok(v)
+    }
 }
 
 impl LineBuffer {
@@ -815,38 +853,43 @@ impl LineBuffer {
         fields: &[FieldValue<'_>],
         time: Option<i64>,
     ) -> Result<()> {
-        if self.open {
-            return Err(line_still_open());
-        }
         if tags.len() != shape.tags.len() || fields.len() != shape.fields.len() {
             return Err(wrong_count(shape, tags.len(), fields.len()));
+        }
+        self.row_from(shape, &SliceRow { tags, fields }, time)
+    }
+
+    /// [`LineBuffer::row`] with the values read from `src` (which has one per key).
+    #[inline]
+    pub(crate) fn row_from<V: RowValues>(
+        &mut self,
+        shape: &Shape,
+        src: &V,
+        time: Option<i64>,
+    ) -> Result<()> {
+        if self.open {
+            return Err(line_still_open());
         }
         if let Some(t) = time {
             point::check_time(t, self.precision)?;
         }
         if !self.defaults.is_empty() {
-            return self.row_by_calls(shape, tags, fields, time);
-        }
-        let mut need = shape.text.len() + 2 + 32 * fields.len() + 32;
-        for v in tags {
-            need += 2 * v.len();
-        }
-        for v in fields {
-            if let FieldValue::Str(s) = v {
-                need += 2 * s.len() + 2;
-            }
+            return self.row_by_calls(shape, src, time);
         }
         let sep = self.lines > 0;
-        let mut t = self.tail(need);
+        let mut t = self.tail(shape.reserve);
         if sep {
             put::byte(b'\n', &mut t);
         }
         let start = t.n;
         put::bytes(&shape.text[shape.meas.clone()], &mut t);
         for k in &shape.tags {
-            let v = tags[k.index];
+            let v = src.tag(k.index)?;
             if v.is_empty() {
                 continue;
+            }
+            if v.len() > ROW_FAST_MAX {
+                return self.row_by_calls(shape, src, time);
             }
             let esc = point::check_tag_value(&k.raw, v)?;
             put::bytes(&shape.text[k.text.clone()], &mut t);
@@ -858,18 +901,16 @@ impl LineBuffer {
         let mut sep = b' ';
         let mut nonfinite = false;
         for k in &shape.fields {
-            let v = fields[k.index];
-            if FieldType::of(&v) != k.ty {
-                return Err(wrong_type(k, &v));
-            }
-            if let FieldValue::F64(x) = v {
-                if !x.is_finite() {
+            let v = src.field(k.index, &k.raw, k.ty)?;
+            match v {
+                FieldValue::F64(x) if !x.is_finite() => {
                     nonfinite = true;
                     continue;
                 }
-            }
-            if let FieldValue::Str(s) = v {
-                point::check_string_len(&k.raw, s)?;
+                FieldValue::Str(s) if s.len() > ROW_FAST_MAX => {
+                    return self.row_by_calls(shape, src, time);
+                }
+                _ => {}
             }
             put::byte(sep, &mut t);
             sep = b',';
@@ -905,28 +946,23 @@ impl LineBuffer {
         Ok(())
     }
 
-    /// [`LineBuffer::row`] through the general calls (a buffer with default tags, which the
-    /// shape's text does not include).
+    /// [`LineBuffer::row`] through the general calls: a buffer with default tags (which the
+    /// shape's text does not include), or long values.
     #[cold]
     #[inline(never)]
-    fn row_by_calls(
+    fn row_by_calls<V: RowValues>(
         &mut self,
         shape: &Shape,
-        tags: &[&str],
-        fields: &[FieldValue<'_>],
+        src: &V,
         time: Option<i64>,
     ) -> Result<()> {
         let r = (|| {
             self.begin(&shape.measurement)?;
             for k in &shape.tags {
-                self.tag(&k.raw, tags[k.index])?;
+                self.tag(&k.raw, src.tag(k.index)?)?;
             }
             for k in &shape.fields {
-                let v = fields[k.index];
-                if FieldType::of(&v) != k.ty {
-                    return Err(wrong_type(k, &v));
-                }
-                match v {
+                match src.field(k.index, &k.raw, k.ty)? {
                     FieldValue::F64(x) => self.field_f64(&k.raw, x),
                     FieldValue::I64(x) => self.field_i64(&k.raw, x),
                     FieldValue::U64(x) => self.field_u64(&k.raw, x),
@@ -1441,5 +1477,45 @@ mod tests {
             }
         }
         assert!(shapes_made > 500, "only {shapes_made} valid shapes");
+    }
+
+    #[test]
+    fn long_row_values_give_the_same_line() {
+        let sh = Shape::new("m", &["t"], &[("s", FieldType::Str), ("f", FieldType::I64)]).unwrap();
+        for n in [255, 256, 257, 5000] {
+            let long = "x ".repeat(n / 2) + if n % 2 == 1 { "y" } else { "" };
+            let mut a = LineBuffer::new(Precision::Ns);
+            a.row(
+                &sh,
+                &[&long],
+                &[FieldValue::Str(&long), FieldValue::I64(n as i64)],
+                Some(1),
+            )
+            .unwrap();
+            let mut b = LineBuffer::new(Precision::Ns);
+            b.begin("m").unwrap();
+            b.tag("t", &long).unwrap();
+            b.field_str("s", &long).unwrap();
+            b.field_i64("f", n as i64).unwrap();
+            b.end_at(1).unwrap();
+            assert_eq!(a.data(), b.data(), "n = {n}");
+            assert!(a.data().len() > 2 * n, "n = {n}");
+        }
+        // an invalid long value: error, nothing written
+        let mut a = LineBuffer::new(Precision::Ns);
+        let bad = "x".repeat(300) + "\\";
+        let e = a
+            .row(
+                &sh,
+                &[&bad],
+                &[FieldValue::Str("s"), FieldValue::I64(1)],
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(e.code, Code::InvalidPoint);
+        assert_eq!(
+            (a.lines(), a.data(), a.is_line_open()),
+            (0, &b""[..], false)
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::{
     guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg,
 };
 use crate::error::Error;
-use crate::line_buffer::{FieldType, LineBuffer, Shape};
+use crate::line_buffer::{FieldType, LineBuffer, RowValues, Shape};
 use crate::point::FieldValue;
 
 /// A line buffer: complete lines of line protocol plus at most one open line. Opaque; owned
@@ -389,8 +389,41 @@ unsafe fn array_arg<'a, T>(p: *const T, n: usize, what: &str) -> crate::Result<&
     Ok(unsafe { std::slice::from_raw_parts(p, n) })
 }
 
-/// Most values a row can have on the stack (larger shapes allocate per row).
-const ROW_STACK: usize = 16;
+/// A row's values in the caller's C arrays, read (and checked) as the row is written.
+struct CRow<'a> {
+    tags: &'a [*const c_char],
+    fields: &'a [influx_value],
+}
+
+impl RowValues for CRow<'_> {
+    #[inline(always)]
+    fn tag(&self, index: usize) -> crate::Result<&str> {
+        let p = self.tags.get(index).copied().unwrap_or(std::ptr::null());
+        // SAFETY: each element is NULL or a NUL-terminated string (caller contract).
+        unsafe { str_arg(p, "tag value") }.map_err(|e| at_index(e, "tag_values", index))
+    }
+
+    #[inline(always)]
+    fn field(&self, index: usize, _key: &str, ty: FieldType) -> crate::Result<FieldValue<'_>> {
+        let Some(v) = self.fields.get(index) else {
+            return Err(Error::internal("field index out of range"));
+        };
+        // SAFETY: the member read is the one the shape's type names (caller contract); a
+        // string member is NULL or a NUL-terminated string.
+        Ok(unsafe {
+            match ty {
+                FieldType::F64 => FieldValue::F64(v.f64),
+                FieldType::I64 => FieldValue::I64(v.i64),
+                FieldType::U64 => FieldValue::U64(v.u64),
+                FieldType::Bool => FieldValue::Bool(v.b),
+                FieldType::Str => FieldValue::Str(
+                    str_arg(v.str, "field value")
+                        .map_err(|e| at_index(e, "field_values", index))?,
+                ),
+            }
+        })
+    }
+}
 
 /// Write one complete line of `shape` into `lines` from values alone: `tag_values[i]` is the
 /// value of the shape's i-th tag key (an empty string leaves the tag out), `field_values[i]`
@@ -416,46 +449,13 @@ pub extern "C" fn influx_lines_add_row(
         let shape = &unsafe { shape.as_ref() }
             .ok_or_else(|| Error::invalid_argument("shape is NULL"))?
             .inner;
-        let (nt, nf) = (shape.tag_count(), shape.field_count());
-        let tag_ptrs = unsafe { array_arg(tag_values, nt, "tag_values") }?;
-        let field_raw = unsafe { array_arg(field_values, nf, "field_values") }?;
-        let mut tags_small = [""; ROW_STACK];
-        let mut tags_big = Vec::new();
-        let tags: &mut [&str] = if nt <= ROW_STACK {
-            &mut tags_small[..nt]
-        } else {
-            tags_big.resize(nt, "");
-            &mut tags_big
+        let row = CRow {
+            tags: unsafe { array_arg(tag_values, shape.tag_count(), "tag_values") }?,
+            fields: unsafe { array_arg(field_values, shape.field_count(), "field_values") }?,
         };
-        for (i, (slot, &p)) in tags.iter_mut().zip(tag_ptrs).enumerate() {
-            *slot = unsafe { str_arg(p, "tag value") }.map_err(|e| at_index(e, "tag_values", i))?;
-        }
-        let mut fields_small = [FieldValue::Bool(false); ROW_STACK];
-        let mut fields_big = Vec::new();
-        let fields: &mut [FieldValue<'_>] = if nf <= ROW_STACK {
-            &mut fields_small[..nf]
-        } else {
-            fields_big.resize(nf, FieldValue::Bool(false));
-            &mut fields_big
-        };
-        for (i, (slot, v)) in fields.iter_mut().zip(field_raw).enumerate() {
-            // SAFETY: the member read is the one the shape's type names (caller contract).
-            *slot = unsafe {
-                match shape.field_type(i) {
-                    Some(FieldType::F64) => FieldValue::F64(v.f64),
-                    Some(FieldType::I64) => FieldValue::I64(v.i64),
-                    Some(FieldType::U64) => FieldValue::U64(v.u64),
-                    Some(FieldType::Bool) => FieldValue::Bool(v.b),
-                    Some(FieldType::Str) | None => FieldValue::Str(
-                        str_arg(v.str, "field value")
-                            .map_err(|e| at_index(e, "field_values", i))?,
-                    ),
-                }
-            };
-        }
         // SAFETY: NULL or a readable i64 (caller contract).
         let time = unsafe { time.as_ref() }.copied();
-        l.row(shape, tags, fields, time)
+        l.row_from(shape, &row, time)
     })
 }
 
