@@ -286,7 +286,7 @@ impl LineBuffer {
     }
 
     /// Set a tag on the open line (rules as [`crate::point::Point::tag`]).
-    #[inline]
+    #[inline(always)]
     pub fn tag(&mut self, key: &str, value: &str) -> Result<()> {
         self.need_open()?;
         if key.is_empty() {
@@ -308,7 +308,7 @@ impl LineBuffer {
     }
 
     /// Set a float field. NaN and ±Inf are not written (and remove an earlier value of the key).
-    #[inline]
+    #[inline(always)]
     pub fn field_f64(&mut self, key: &str, v: f64) -> Result<()> {
         self.need_open()?;
         let key_esc = point::check_field_key(key)?;
@@ -324,7 +324,7 @@ impl LineBuffer {
     }
 
     /// Set a signed integer field (written with suffix `i`).
-    #[inline]
+    #[inline(always)]
     pub fn field_i64(&mut self, key: &str, v: i64) -> Result<()> {
         self.need_open()?;
         let key_esc = point::check_field_key(key)?;
@@ -336,7 +336,7 @@ impl LineBuffer {
     }
 
     /// Set an unsigned integer field (written with suffix `u`).
-    #[inline]
+    #[inline(always)]
     pub fn field_u64(&mut self, key: &str, v: u64) -> Result<()> {
         self.need_open()?;
         let key_esc = point::check_field_key(key)?;
@@ -347,7 +347,7 @@ impl LineBuffer {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
         self.need_open()?;
         let key_esc = point::check_field_key(key)?;
@@ -372,7 +372,7 @@ impl LineBuffer {
     /// Finish the open line with `time` in the buffer's precision (range as
     /// [`crate::point::Point::set_time`]). Errors (the line stays open): time out of range,
     /// no field to write, series key longer than 65535 bytes.
-    #[inline]
+    #[inline(always)]
     pub fn end_at(&mut self, time: i64) -> Result<()> {
         self.need_open()?;
         point::check_time(time, self.precision)?;
