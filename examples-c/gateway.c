@@ -2,7 +2,10 @@
  * default tags; delivery reports are counted in callbacks; flush + close make sure every
  * accepted point is delivered or reported failed.
  *
- *   gateway [POINTS]        (default 100000; environment as basic_write.c)
+ *   gateway [POINTS] [--rows]   (default 100000; environment as basic_write.c)
+ *
+ * With --rows the readings go through a line buffer as rows of one shape (one call per
+ * point, influx_write_lines every 1000 points) instead of a point + influx_write each.
  *
  * Prints one summary line: accepted/delivered/failed points and the write rate. */
 #ifndef _POSIX_C_SOURCE
@@ -11,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "influxdb_client.h"
@@ -45,6 +49,7 @@ static double now_s(void) {
 
 int main(int argc, char **argv) {
     long points = argc > 1 ? atol(argv[1]) : 100000;
+    int rows = argc > 2 && strcmp(argv[2], "--rows") == 0;
     const char *bucket = getenv("INFLUXDB_V2_BUCKET");
     char err[256];
     if (!bucket || points <= 0) {
@@ -82,8 +87,46 @@ int main(int argc, char **argv) {
     const int64_t t0 = 1700000000000LL; /* ms */
     double start = now_s();
     unsigned long long accepted = 0, rejected = 0;
+    if (rows) {
+        /* the shape: measurement, tag keys, typed field keys, checked once */
+        const char *tag_keys[] = {"sensor"};
+        const char *field_keys[] = {"value", "seq", "ok"};
+        influx_field_type types[] = {INFLUX_FIELD_F64, INFLUX_FIELD_I64, INFLUX_FIELD_BOOL};
+        influx_shape *shape = influx_shape_new("sensor", tag_keys, 1, field_keys, types, 3);
+        influx_lines *lines = influx_lines_new(api, INFLUX_PRECISION_MS); /* api's default tags */
+        if (!shape || !lines) {
+            fprintf(stderr, "shape/lines: %s\n", influx_last_error_message());
+            return 1;
+        }
+        for (long i = 0; i < points; i++) {
+            const char *tags[] = {sensors[i % nsensors]};
+            influx_value fields[3];
+            fields[0].f64 = 20.0 + (double)(i % 1000) / 10.0;
+            fields[1].i64 = i;
+            fields[2].b = i % 97 != 0;
+            int64_t t = t0 + i / nsensors;
+            influx_result rc = influx_lines_add_row(lines, shape, tags, fields, &t);
+            if (rc != INFLUX_OK) {
+                rejected++;
+                fprintf(stderr, "row rejected: %s: %s\n", influx_strerror(rc), influx_last_error_message());
+            }
+            if (influx_lines_count(lines) == 1000 || i + 1 == points) {
+                size_t n = influx_lines_count(lines);
+                rc = influx_write_lines(api, bucket, NULL, lines);
+                if (rc == INFLUX_OK) {
+                    accepted += n;
+                } else {
+                    rejected += n;
+                    fprintf(stderr, "write rejected: %s: %s\n", influx_strerror(rc), influx_last_error_message());
+                    influx_lines_clear(lines);
+                }
+            }
+        }
+        influx_lines_free(lines);
+        influx_shape_free(shape);
+    }
     influx_point *p = influx_point_new("sensor");
-    for (long i = 0; i < points; i++) {
+    for (long i = 0; i < (rows ? 0 : points); i++) {
         int s = (int)(i % nsensors);
         influx_point_reset(p, "sensor");
         influx_point_add_tag(p, "sensor", sensors[s]);
