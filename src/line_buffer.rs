@@ -16,6 +16,7 @@
 //! A call that returns an error changes nothing (the open line stays as it was).
 
 use crate::error::{Error, Result};
+use crate::line_protocol::put::TimeCache;
 use crate::line_protocol::{nothing_to_write, put, series_key_too_long, Tail, TAIL_SLACK};
 use crate::point::{self, FieldValue, Precision, MAX_KEY_LEN};
 
@@ -86,6 +87,8 @@ pub struct LineBuffer {
     /// Default tags as given (compared with a write API's), and in force: sorted, unique.
     defaults_given: Vec<(String, String)>,
     defaults: Vec<Default>,
+    /// High digits of the last timestamp written.
+    time_cache: TimeCache,
 }
 
 impl std::fmt::Debug for LineBuffer {
@@ -135,6 +138,7 @@ impl LineBuffer {
             nonfinite: false,
             defaults_given: Vec::new(),
             defaults: Vec::new(),
+            time_cache: TimeCache::default(),
         }
     }
 
@@ -377,10 +381,12 @@ impl LineBuffer {
         self.need_open()?;
         point::check_time(time, self.precision)?;
         self.finish()?;
+        let mut cache = self.time_cache;
         let mut t = self.tail(32);
         put::byte(b' ', &mut t);
-        put::int(time, &mut t);
+        put::time(time, &mut cache, &mut t);
         self.end = t.n;
+        self.time_cache = cache;
         self.close_line();
         Ok(())
     }
@@ -877,6 +883,7 @@ impl LineBuffer {
             return self.row_by_calls(shape, src, time);
         }
         let sep = self.lines > 0;
+        let mut cache = self.time_cache;
         let mut t = self.tail(shape.reserve);
         if sep {
             put::byte(b'\n', &mut t);
@@ -938,9 +945,10 @@ impl LineBuffer {
         }
         if let Some(time) = time {
             put::byte(b' ', &mut t);
-            put::int(time, &mut t);
+            put::time(time, &mut cache, &mut t);
         }
         let end = t.n;
+        self.time_cache = cache;
         self.end = end;
         self.close_line();
         Ok(())
@@ -1517,5 +1525,47 @@ mod tests {
             (a.lines(), a.data(), a.is_line_open()),
             (0, &b""[..], false)
         );
+    }
+
+    #[test]
+    fn timestamps_are_written_exactly_whatever_came_before() {
+        let sh = Shape::new("m", &[], &[("f", FieldType::Bool)]).unwrap();
+        let mut times = vec![
+            0i64,
+            1,
+            99_999_999,
+            100_000_000,
+            100_000_001,
+            -1,
+            -100_000_000,
+        ];
+        // the same high digits, one after the other
+        let t0 = 1_700_000_000_000_000_000i64 - 5;
+        times.extend(t0..t0 + 20);
+        times.extend([
+            1_700_000_000_099_999_999,
+            1_700_000_000_100_000_000, // the high digits change
+            1_700_000_000_099_999_999,
+            i64::MAX - 1,
+            123_456_789_012,
+            123_456_789_012,
+            5,
+        ]);
+        let mut rng = fastrand::Rng::with_seed(7);
+        times.extend((0..200).map(|_| rng.i64(-1_000_000_000_000..i64::MAX / 2)));
+        let mut by_row = LineBuffer::new(Precision::Ns);
+        let mut by_end = LineBuffer::new(Precision::Ns);
+        let mut want = Vec::new();
+        for &t in &times {
+            by_row
+                .row(&sh, &[], &[FieldValue::Bool(true)], Some(t))
+                .unwrap();
+            by_end.begin("m").unwrap();
+            by_end.field_bool("f", true).unwrap();
+            by_end.end_at(t).unwrap();
+            want.push(format!("m f=true {t}"));
+        }
+        assert_eq!(one_line(&by_row), want.join("\n"));
+        assert_eq!(one_line(&by_end), want.join("\n"));
     }
 }

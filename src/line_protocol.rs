@@ -963,6 +963,41 @@ pub(crate) mod put {
         out.digits(Digits::of(v));
     }
 
+    /// The text of a timestamp's digits above the last eight, kept from the previous
+    /// timestamp: consecutive timestamps usually share them (nanoseconds: ~0.1 s apart).
+    #[derive(Clone, Copy, Debug, Default)]
+    pub(crate) struct TimeCache {
+        /// `t / 10^8 + 1` of the cached timestamp (0: nothing cached).
+        hi: u64,
+        digits: [u8; 16],
+        len: usize,
+    }
+
+    /// A timestamp in decimal, as [`int`] writes it, reusing `cache` for its high digits.
+    #[inline(always)]
+    pub(crate) fn time(v: i64, cache: &mut TimeCache, out: &mut Tail<'_>) {
+        const E8: u64 = 100_000_000;
+        if v < E8 as i64 {
+            return int(v, out);
+        }
+        let n = v as u64;
+        let hi = n / E8;
+        if hi + 1 != cache.hi {
+            let d = Digits::of(hi);
+            let b = d.bytes();
+            let len = d.len();
+            if len > 16 {
+                // above 10^24 cannot happen for a u64 / 10^8; keep the plain path anyway
+                return int(v, out);
+            }
+            cache.digits[..len].copy_from_slice(&b[..len]);
+            cache.len = len;
+            cache.hi = hi + 1;
+        }
+        out.put(&cache.digits[..cache.len]);
+        out.put(&super::digits8(n % E8).to_le_bytes());
+    }
+
     /// Raw bytes (punctuation, `true`/`false`).
     #[inline(always)]
     pub(crate) fn bytes(s: &[u8], out: &mut Tail<'_>) {
