@@ -89,6 +89,8 @@ pub struct LineBuffer {
     defaults: Vec<Default>,
     /// High digits of the last timestamp written.
     time_cache: TimeCache,
+    /// Bytes of complete lines the last time the storage was handed over.
+    last_size: usize,
 }
 
 impl std::fmt::Debug for LineBuffer {
@@ -139,6 +141,7 @@ impl LineBuffer {
             defaults_given: Vec::new(),
             defaults: Vec::new(),
             time_cache: TimeCache::default(),
+            last_size: 0,
         }
     }
 
@@ -218,6 +221,29 @@ impl LineBuffer {
         self.open = false;
     }
 
+    /// The complete lines as a `Vec` of exactly [`LineBuffer::data`], taking the storage; the
+    /// buffer gets storage back from [`LineBuffer::restore_data`] (the lines are kept) or
+    /// [`LineBuffer::clear_with_storage`]. No line may be open.
+    pub(crate) fn take_data(&mut self) -> Vec<u8> {
+        debug_assert!(!self.open);
+        self.buf.truncate(self.done);
+        self.last_size = self.done;
+        std::mem::take(&mut self.buf)
+    }
+
+    /// Put back what [`LineBuffer::take_data`] returned (nothing was written).
+    pub(crate) fn restore_data(&mut self, data: Vec<u8>) {
+        self.buf = data;
+        self.end = self.done;
+    }
+
+    /// Empty the buffer and continue in `storage` (its contents are ignored; its length is
+    /// reused as room without zeroing it again).
+    pub(crate) fn clear_with_storage(&mut self, storage: Vec<u8>) {
+        self.clear();
+        self.buf = storage;
+    }
+
     /// Make room for `n` more bytes (plus the writers' slack) and return the writer.
     #[inline(always)]
     fn tail(&mut self, n: usize) -> Tail<'_> {
@@ -234,7 +260,18 @@ impl LineBuffer {
     #[cold]
     #[inline(never)]
     fn grow(&mut self, need: usize) {
-        let len = need.max(self.buf.len() * 2).max(4096);
+        // after handing its storage over, start at the size that was handed over (one
+        // allocation instead of a doubling chain)
+        let first = if self.buf.capacity() == 0 {
+            self.last_size + self.last_size / 8
+        } else {
+            0
+        };
+        let mut len = need.max(self.buf.len() * 2).max(4096).max(first);
+        if self.buf.capacity() >= need {
+            // storage handed back by a write API: zero only what is needed of its room
+            len = len.min(self.buf.capacity());
+        }
         self.buf.resize(len, 0);
     }
 

@@ -1421,3 +1421,111 @@ fn jitter_delays_each_post_by_at_most_jitter_interval() {
     );
     check_exactly_once(&server, &rec, &(0..6).collect::<Vec<_>>());
 }
+
+// ---- line buffers: whole buffers handed to the write API ----
+
+/// `count` lines `seq = first..` as one line buffer, written with `write_lines`.
+fn write_seq_lines(api: &WriteApi, first: u64, count: u64) -> Result<(), Error> {
+    use influxdb_client::line_buffer::LineBuffer;
+    let mut lb = LineBuffer::with_default_tags(Precision::Ns, api.default_tags()).unwrap();
+    for seq in first..first + count {
+        lb.begin("m").unwrap();
+        lb.tag("t", "a").unwrap();
+        lb.field_i64("seq", seq as i64).unwrap();
+        lb.end_at(seq as i64).unwrap();
+    }
+    let r = api.write_lines("bucket", None, &mut lb);
+    // written: the buffer is empty; refused: it still holds every line
+    assert_eq!(lb.lines(), if r.is_ok() { 0 } else { count as usize });
+    r
+}
+
+#[test]
+fn line_buffers_and_single_lines_mixed_arrive_in_order_exactly_once() {
+    let server = FaultyServer::start(|_, _| Action::status(204));
+    let (api, rec) = setup(&server.url(), &[], &[("batch_size", "25")]);
+    let mut seq = 0;
+    let mut accepted = Vec::new();
+    for round in 0..40u64 {
+        // 1 to 12 lines as a buffer, then 0 to 2 single lines
+        let n = 1 + round % 12;
+        write_seq_lines(&api, seq, n).unwrap();
+        accepted.extend(seq..seq + n);
+        seq += n;
+        for _ in 0..round % 3 {
+            write_seq(&api, seq).unwrap();
+            accepted.push(seq);
+            seq += 1;
+        }
+    }
+    api.flush(None).unwrap();
+    let sent: Vec<u64> = server
+        .requests()
+        .iter()
+        .flat_map(|r| seqs_in(&r.body_text()))
+        .collect();
+    assert_eq!(sent, accepted, "every line once, in write order");
+    for r in server.requests() {
+        let body = r.body_text();
+        assert!(
+            body.lines()
+                .all(|l| l.starts_with("m,t=a seq=") && seqs_in(l).len() == 1),
+            "one line per point, joined by newlines: {body:?}"
+        );
+    }
+    let (delivered, failed) = check_exactly_once(&server, &rec, &accepted);
+    assert_eq!((delivered.len(), failed.len()), (accepted.len(), 0));
+    let st = api.stats();
+    assert_eq!(
+        (st.written, st.buffered_lines, st.buffered_bytes),
+        (seq, 0, 0)
+    );
+    api.close().unwrap();
+}
+
+#[test]
+fn http_413_splits_a_batch_made_of_line_buffers() {
+    let server = FaultyServer::start(too_large_above(150));
+    let (api, rec) = setup(&server.url(), &[], &[("batch_size", "40")]);
+    let mut accepted = Vec::new();
+    for first in (0..40).step_by(8) {
+        write_seq_lines(&api, first, 8).unwrap();
+        accepted.extend(first..first + 8);
+    }
+    api.flush(None).unwrap();
+    let reqs = server.requests();
+    assert!(reqs.iter().any(|r| r.status == Some(413)));
+    let delivered: Vec<u64> = reqs
+        .iter()
+        .filter(|r| r.succeeded())
+        .flat_map(|r| seqs_in(&r.body_text()))
+        .collect();
+    assert_eq!(delivered, accepted);
+    check_exactly_once(&server, &rec, &accepted);
+    api.close().unwrap();
+}
+
+#[test]
+fn line_buffers_under_drop_oldest_and_close_timeout_are_each_reported_once() {
+    let server = FaultyServer::start(slow_503());
+    let mut opts = BUFFER_OPTS.to_vec();
+    opts.push(("buffer_full_policy", "drop_oldest"));
+    let (api, rec) = setup(&server.url(), &[], &opts);
+    // 2 lines per buffer, batch_size 5: batches are made of several handed-over buffers
+    let mut accepted = Vec::new();
+    for first in (0..200).step_by(2) {
+        write_seq_lines(&api, first, 2).unwrap();
+        accepted.extend([first, first + 1]);
+        assert!(api.stats().buffered_lines <= 20);
+    }
+    let closed = api.close();
+    rec.mark_closed();
+    assert_eq!(closed.unwrap_err().code, Code::TimedOut);
+    let (delivered, failed) = check_exactly_once(&server, &rec, &accepted);
+    assert!(delivered.is_empty());
+    assert_eq!(failed.len(), 200);
+    let st = api.stats();
+    assert!(st.dropped > 0);
+    assert_eq!(st.accepted, st.written + st.failed + st.dropped);
+    assert_eq!((st.buffered_lines, st.buffered_bytes), (0, 0));
+}

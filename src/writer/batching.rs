@@ -66,19 +66,50 @@ pub struct Stats {
     pub buffered_bytes: u64,
 }
 
+/// A batch's lines: `data`, then each of `parts` (whole buffers handed over by
+/// `WriteApi::write_lines`, kept as they are so the writing thread copies nothing), joined by
+/// `\n` when the batch is sent ([`join`]).
 struct Batch {
     id: u64,
     dest: Destination,
     data: Vec<u8>,
+    parts: Vec<Vec<u8>>,
     lines: usize,
 }
 
 struct OpenBatch {
     dest: Destination,
     data: Vec<u8>,
+    parts: Vec<Vec<u8>>,
     lines: usize,
     deadline: Instant,
 }
+
+/// Bytes of `data` and `parts` joined by `\n`.
+fn joined_len(data: &[u8], parts: &[Vec<u8>]) -> usize {
+    parts.iter().map(|p| p.len() + 1).sum::<usize>() + data.len()
+}
+
+/// What a write hands to [`Batcher::enqueue`]: bytes to copy, or a buffer to take (only
+/// once the write is accepted; on error it stays with the caller).
+pub(crate) enum Input<'a> {
+    Copy(&'a [u8]),
+    Take(&'a mut Vec<u8>),
+}
+
+impl Input<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Input::Copy(b) => b.len(),
+            Input::Take(v) => v.len(),
+        }
+    }
+}
+
+/// Most spare buffers a write API keeps for reuse, and most bytes they may hold together
+/// (also at most max_buffer_bytes / 16).
+const SPARE_MAX: usize = 8;
+const SPARE_MAX_CAPACITY: usize = 4 << 20;
 
 struct State {
     open: Vec<OpenBatch>,
@@ -92,6 +123,9 @@ struct State {
     batch_bytes_hint: usize,
     /// Lines reported failed because close's deadline passed (close then returns TimedOut).
     undelivered_at_close: u64,
+    /// Sent batches' buffers, kept for reuse (their contents are stale; lengths kept so that
+    /// a line buffer taking one need not zero it again).
+    spare: Vec<Vec<u8>>,
     stop: bool,
     stats: Stats,
 }
@@ -133,7 +167,8 @@ impl Shared {
 
     fn seal(&self, st: &mut State, ob: OpenBatch) {
         // +1/8 headroom so a batch of similar lines does not reallocate at the end.
-        st.batch_bytes_hint = (ob.data.len() + ob.data.len() / 8).clamp(4096, 8 << 20);
+        let len = joined_len(&ob.data, &ob.parts);
+        st.batch_bytes_hint = (len + len / 8).clamp(4096, 8 << 20);
         let id = st.next_id;
         st.next_id += 1;
         st.unsettled.insert(id);
@@ -141,6 +176,7 @@ impl Shared {
             id,
             dest: ob.dest,
             data: ob.data,
+            parts: ob.parts,
             lines: ob.lines,
         });
     }
@@ -149,6 +185,35 @@ impl Shared {
         let open = std::mem::take(&mut st.open);
         for ob in open {
             self.seal(st, ob);
+        }
+    }
+
+    /// The smallest spare buffer of at least `bytes` and at most twice that (so that a small
+    /// write does not keep a large buffer busy), as it is.
+    fn spare_for(st: &mut State, bytes: usize) -> Option<Vec<u8>> {
+        let fits =
+            |v: &Vec<u8>| (bytes..=bytes.saturating_mul(2).max(8192)).contains(&v.capacity());
+        let i = (0..st.spare.len())
+            .filter(|&i| fits(&st.spare[i]))
+            .min_by_key(|&i| st.spare[i].capacity())?;
+        Some(st.spare.swap_remove(i))
+    }
+
+    /// An empty buffer for `bytes`: a spare one or a new one.
+    fn buffer(st: &mut State, bytes: usize) -> Vec<u8> {
+        let mut v = Shared::spare_for(st, bytes).unwrap_or_default();
+        v.clear();
+        v.reserve(bytes);
+        v
+    }
+
+    /// Keep `v` for reuse if there is room (as it is: see `State::spare`): at most
+    /// `SPARE_MAX` buffers of together at most `SPARE_MAX_CAPACITY` and max_buffer_bytes / 16.
+    fn recycle(&self, st: &mut State, v: Vec<u8>) {
+        let held: usize = st.spare.iter().map(Vec::capacity).sum();
+        let limit = (self.opts.max_buffer_bytes / 16).min(SPARE_MAX_CAPACITY);
+        if st.spare.len() < SPARE_MAX && v.capacity() >= 4096 && held + v.capacity() <= limit {
+            st.spare.push(v);
         }
     }
 
@@ -191,6 +256,7 @@ impl Batcher {
                 closing: false,
                 close_deadline: None,
                 undelivered_at_close: 0,
+                spare: Vec::new(),
                 batch_bytes_hint: 4096,
                 stop: false,
                 stats: Stats::default(),
@@ -218,8 +284,15 @@ impl Batcher {
         std::thread::current().id() == self.thread_id
     }
 
-    /// Accept `lines` encoded lines for `dest` (copied), or fail without side effects.
-    pub(crate) fn enqueue(&self, dest: DestRef<'_>, body: &[u8], lines: usize) -> Result<()> {
+    /// Accept `lines` encoded lines for `dest`, or fail without side effects. A taken buffer
+    /// is replaced by a spare one (returned; `None` for copied input or when no spare is
+    /// kept), so a line buffer can go on without allocating.
+    pub(crate) fn enqueue(
+        &self,
+        dest: DestRef<'_>,
+        body: Input<'_>,
+        lines: usize,
+    ) -> Result<Option<Vec<u8>>> {
         let sh = &*self.shared;
         let opts = &sh.opts;
         let bytes = body.len() + 1;
@@ -260,7 +333,7 @@ impl Batcher {
                         .0;
                 }
                 BufferFullPolicy::DropOldest => {
-                    let victim = match st.ready.pop_front() {
+                    let mut victim = match st.ready.pop_front() {
                         Some(b) => b,
                         None if !st.open.is_empty() => {
                             let oldest = (0..st.open.len())
@@ -276,6 +349,13 @@ impl Batcher {
                         // Only the in-flight batch holds the space.
                         None => return Err(buffer_full(opts, "drop_oldest")),
                     };
+                    if !victim.parts.is_empty() {
+                        let len = joined_len(&victim.data, &victim.parts);
+                        let spare = Shared::spare_for(&mut st, len).unwrap_or_default();
+                        for freed in join(&mut victim, spare) {
+                            sh.recycle(&mut st, freed);
+                        }
+                    }
                     drop(st);
                     let err = Error::new(
                         Code::Dropped,
@@ -288,31 +368,53 @@ impl Batcher {
                     st = lock(&sh.state);
                     st.stats.dropped += victim.lines as u64;
                     sh.settle(&mut st, victim.id, victim.lines, victim.data.len() + 1);
+                    sh.recycle(&mut st, victim.data);
                 }
             }
         }
         st.stats.accepted += lines as u64;
         st.stats.buffered_lines += lines as u64;
         st.stats.buffered_bytes += bytes as u64;
+        let taking = matches!(body, Input::Take(_));
         if opts.write_type == WriteType::Asynchronous {
             // Asynchronous mode: each write is its own request.
+            let data = match body {
+                Input::Copy(b) => {
+                    let mut v = Shared::buffer(&mut st, b.len());
+                    v.extend_from_slice(b);
+                    v
+                }
+                Input::Take(v) => std::mem::take(v),
+            };
             let ob = OpenBatch {
                 dest: dest.to_owned(),
-                data: body.to_vec(),
+                data,
+                parts: Vec::new(),
                 lines,
                 deadline: Instant::now(),
             };
             sh.seal(&mut st, ob);
             sh.work.notify_one();
-            return Ok(());
+            return Ok(if taking {
+                Shared::spare_for(&mut st, bytes)
+            } else {
+                None
+            });
         }
         let idx = match st.open.iter().position(|o| dest.is(&o.dest)) {
             Some(i) => i,
             None => {
-                let capacity = body.len().max(st.batch_bytes_hint);
+                let data = match body {
+                    Input::Copy(b) => {
+                        let capacity = b.len().max(st.batch_bytes_hint);
+                        Shared::buffer(&mut st, capacity)
+                    }
+                    Input::Take(_) => Vec::new(),
+                };
                 st.open.push(OpenBatch {
                     dest: dest.to_owned(),
-                    data: Vec::with_capacity(capacity),
+                    data,
+                    parts: Vec::new(),
                     lines: 0,
                     deadline: Instant::now() + opts.flush_interval,
                 });
@@ -321,17 +423,33 @@ impl Batcher {
             }
         };
         let ob = &mut st.open[idx];
-        if ob.lines > 0 {
-            ob.data.push(b'\n');
+        let mut replacement = None;
+        match body {
+            Input::Copy(b) => {
+                // after the last part, if any: lines keep their order
+                let last = ob.parts.last_mut().unwrap_or(&mut ob.data);
+                if !last.is_empty() {
+                    last.push(b'\n');
+                }
+                last.extend_from_slice(b);
+            }
+            Input::Take(v) if ob.lines == 0 && ob.data.is_empty() => {
+                // the first lines of the batch: the buffer becomes its data
+                let empty = std::mem::replace(&mut ob.data, std::mem::take(v));
+                replacement = Some(empty).filter(|e| e.capacity() >= bytes);
+            }
+            Input::Take(v) => ob.parts.push(std::mem::take(v)),
         }
-        ob.data.extend_from_slice(body);
         ob.lines += lines;
         if ob.lines >= opts.batch_size {
             let ob = st.open.swap_remove(idx);
             sh.seal(&mut st, ob);
             sh.work.notify_one();
         }
-        Ok(())
+        if taking && replacement.is_none() {
+            replacement = Shared::spare_for(&mut st, bytes);
+        }
+        Ok(replacement)
     }
 
     /// Wait until every batch sealed so far (including the open ones, sealed now) is settled.
@@ -415,12 +533,16 @@ impl Batcher {
             let left: Vec<Batch> = st.ready.drain(..).collect();
             drop(st);
             let err = close_timeout_error(sh, None);
-            for b in &left {
+            let ids: Vec<u64> = left.iter().map(|b| b.id).collect();
+            for mut b in left {
+                if !b.parts.is_empty() {
+                    join(&mut b, Vec::new());
+                }
                 finish(sh, b, 0, Err(&err));
             }
             st = lock(&sh.state);
-            for b in &left {
-                st.unsettled.remove(&b.id);
+            for id in &ids {
+                st.unsettled.remove(id);
             }
             sh.settled.notify_all();
             while !st.unsettled.is_empty() {
@@ -464,7 +586,30 @@ fn buffer_full(opts: &WriteOptions, policy: &str) -> Error {
     )
 }
 
+/// Join a batch's parts after its data into one buffer, built in `spare` (emptied first);
+/// returns the buffers it no longer needs (the old data and parts), for reuse.
+fn join(b: &mut Batch, spare: Vec<u8>) -> Vec<Vec<u8>> {
+    let mut out = spare;
+    out.clear();
+    out.reserve(joined_len(&b.data, &b.parts));
+    out.extend_from_slice(&b.data);
+    let mut freed = Vec::with_capacity(b.parts.len() + 1);
+    for p in b.parts.drain(..) {
+        if !out.is_empty() {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(&p);
+        freed.push(p);
+    }
+    freed.push(std::mem::replace(&mut b.data, out));
+    freed
+}
+
 fn info<'a>(b: &'a Batch, attempts: u32) -> BatchInfo<'a> {
+    debug_assert!(
+        b.parts.is_empty(),
+        "a batch is joined before it is reported"
+    );
     BatchInfo {
         bucket: &b.dest.bucket,
         org: &b.dest.org,
@@ -495,7 +640,13 @@ fn run(sh: &Shared) {
                     }
                 }
                 if let Some(b) = st.ready.pop_front() {
-                    break b;
+                    let spare = if b.parts.is_empty() {
+                        None
+                    } else {
+                        let len = joined_len(&b.data, &b.parts);
+                        Some(Shared::spare_for(&mut st, len).unwrap_or_default())
+                    };
+                    break (b, spare);
                 }
                 let next = st.open.iter().map(|o| o.deadline).min();
                 st = match next {
@@ -509,7 +660,7 @@ fn run(sh: &Shared) {
                 };
             }
         };
-        deliver(sh, batch);
+        deliver(sh, batch.0, batch.1);
     }
 }
 
@@ -545,8 +696,8 @@ fn close_deadline_passed(sh: &Shared, after: Duration) -> bool {
 }
 
 /// Report the terminal outcome of `part`, then free its buffer space.
-fn finish(sh: &Shared, part: &Batch, attempts: u32, outcome: std::result::Result<(), &Error>) {
-    let bi = info(part, attempts);
+fn finish(sh: &Shared, part: Batch, attempts: u32, outcome: std::result::Result<(), &Error>) {
+    let bi = info(&part, attempts);
     match outcome {
         Ok(()) => sh.report(|l| l.on_success(&bi)),
         Err(e) => sh.report(|l| l.on_error(&bi, e)),
@@ -562,6 +713,7 @@ fn finish(sh: &Shared, part: &Batch, attempts: u32, outcome: std::result::Result
         }
     }
     sh.release(&mut st, part.lines, part.data.len() + 1);
+    sh.recycle(&mut st, part.data);
 }
 
 fn close_timeout_error(sh: &Shared, last: Option<&Error>) -> Error {
@@ -578,7 +730,12 @@ fn close_timeout_error(sh: &Shared, last: Option<&Error>) -> Error {
     e
 }
 
-fn deliver(sh: &Shared, batch: Batch) {
+fn deliver(sh: &Shared, mut batch: Batch, spare: Option<Vec<u8>>) {
+    // The joining copy happens here, on the background thread, not on the writer's.
+    let freed = match spare {
+        Some(spare) => join(&mut batch, spare),
+        None => Vec::new(),
+    };
     let id = batch.id;
     let jitter = retry::jitter_delay(&sh.policy, fastrand::f64());
     // Parts still to send; a 413 splits a part into halves (depth first, order kept).
@@ -587,13 +744,16 @@ fn deliver(sh: &Shared, batch: Batch) {
     while let Some(part) = parts.pop() {
         if deadline_hit || close_deadline_passed(sh, Duration::ZERO) {
             deadline_hit = true;
-            finish(sh, &part, 0, Err(&close_timeout_error(sh, None)));
+            finish(sh, part, 0, Err(&close_timeout_error(sh, None)));
             continue;
         }
         send_with_retry(sh, part, &mut parts);
     }
     let mut st = lock(&sh.state);
     st.unsettled.remove(&id);
+    for v in freed {
+        sh.recycle(&mut st, v);
+    }
     sh.settled.notify_all();
 }
 
@@ -610,7 +770,7 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
             &part.data,
         );
         let err = match result {
-            Ok(()) => return finish(sh, &part, attempts, Ok(())),
+            Ok(()) => return finish(sh, part, attempts, Ok(())),
             Err(e) => e,
         };
         if err.http_status == 413 && part.lines > 1 {
@@ -637,7 +797,7 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
                     // The retry would land after close's deadline: give up now, clearly.
                     return finish(
                         sh,
-                        &part,
+                        part,
                         attempts,
                         Err(&close_timeout_error(sh, Some(&err))),
                     );
@@ -647,7 +807,7 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
                 if !pause(sh, delay) {
                     return finish(
                         sh,
-                        &part,
+                        part,
                         attempts,
                         Err(&close_timeout_error(sh, Some(&err))),
                     );
@@ -671,7 +831,7 @@ fn send_with_retry(sh: &Shared, part: Batch, parts: &mut Vec<Batch>) {
                         e
                     }
                 };
-                return finish(sh, &part, attempts, Err(&e));
+                return finish(sh, part, attempts, Err(&e));
             }
         }
     }
@@ -688,12 +848,14 @@ fn split_half(part: &Batch) -> Option<(Batch, Batch)> {
         id: part.id,
         dest: part.dest.clone(),
         data: part.data[..cut].to_vec(),
+        parts: Vec::new(),
         lines: half,
     };
     let second = Batch {
         id: part.id,
         dest: part.dest.clone(),
         data: part.data[cut + 1..].to_vec(),
+        parts: Vec::new(),
         lines: part.lines - half,
     };
     Some((first, second))
@@ -731,6 +893,7 @@ mod tests {
                 precision: Precision::Ns,
             },
             data: lines.join("\n").into_bytes(),
+            parts: Vec::new(),
             lines: lines.len(),
         }
     }

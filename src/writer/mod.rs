@@ -317,8 +317,25 @@ impl WriteApi {
             return Ok(());
         }
         let dest = self.destination(bucket, org, lines.precision())?;
-        self.submit(dest, lines.data(), lines.lines())?;
-        lines.clear();
+        match &self.mode {
+            Mode::Synchronous => {
+                self.submit(dest, lines.data(), lines.lines())?;
+                lines.clear();
+            }
+            Mode::Background(b) => {
+                // The buffer's storage goes into the batch as it is (no copy on this thread);
+                // the line buffer continues in a spare buffer of the write API.
+                let n = lines.lines();
+                let mut data = lines.take_data();
+                match b.enqueue(dest, batching::Input::Take(&mut data), n) {
+                    Ok(spare) => lines.clear_with_storage(spare.unwrap_or_default()),
+                    Err(e) => {
+                        lines.restore_data(data);
+                        return Err(e);
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
@@ -329,7 +346,9 @@ impl WriteApi {
                     .transport
                     .write(dest.org, dest.bucket, dest.precision, body)
             }
-            Mode::Background(b) => b.enqueue(dest, body, lines),
+            Mode::Background(b) => b
+                .enqueue(dest, batching::Input::Copy(body), lines)
+                .map(|_| ()),
         }
     }
 
