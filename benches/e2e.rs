@@ -21,7 +21,7 @@
 //!
 //! (a) and (b) run against an in-process null HTTP sink on 127.0.0.1 (204 to every
 //! POST /api/v2/write, body read and its lines counted with `memchr`, keep-alive, a thread
-//! per connection), which must have received exactly N lines per run. Three interleaved
+//! per connection), which must have received exactly N lines per run. Five interleaved
 //! rounds; best of each.
 //!
 //! Without `--bench` (as `cargo test --all-targets` runs it) it is a quick smoke run with
@@ -51,7 +51,7 @@ use influxdb_client::line_protocol::encode_point;
 use influxdb_client::point::{Point, Precision};
 
 const BATCH: usize = 5000;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 const T0: i64 = 1_700_000_000_000_000_000;
 /// Defaults of the write API (CONFIGURATION.md); set explicitly so the report can name them.
 const MAX_BUFFER_LINES: u64 = 100_000;

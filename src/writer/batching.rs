@@ -188,11 +188,11 @@ impl Shared {
         }
     }
 
-    /// The smallest spare buffer of at least `bytes` and at most twice that (so that a small
-    /// write does not keep a large buffer busy), as it is.
+    /// The smallest spare buffer of at least `bytes` and at most half as much again (so that
+    /// a small write does not keep a large buffer busy), as it is.
     fn spare_for(st: &mut State, bytes: usize) -> Option<Vec<u8>> {
-        let fits =
-            |v: &Vec<u8>| (bytes..=bytes.saturating_mul(2).max(8192)).contains(&v.capacity());
+        let most = (bytes + bytes / 2).max(8192);
+        let fits = |v: &Vec<u8>| (bytes..=most).contains(&v.capacity());
         let i = (0..st.spare.len())
             .filter(|&i| fits(&st.spare[i]))
             .min_by_key(|&i| st.spare[i].capacity())?;
