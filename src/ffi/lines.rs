@@ -49,28 +49,40 @@ pub extern "C" fn influx_lines_new(
             let api = unsafe { api_ref(api) }?;
             LineBuffer::with_default_tags(p, api.default_tags())
         });
-        match r {
-            Ok(inner) => {
-                super::clear_last_error();
-                Box::into_raw(Box::new(influx_lines { inner }))
-            }
-            Err(e) => {
-                set_last_error(&e);
-                std::ptr::null_mut()
-            }
-        }
+        into_handle(r.map(|inner| influx_lines { inner }))
     })
+}
+
+/// A new handle for C, or NULL with this thread's last error set.
+fn into_handle<T>(r: crate::Result<T>) -> *mut T {
+    match r {
+        Ok(v) => {
+            super::clear_last_error();
+            Box::into_raw(Box::new(v))
+        }
+        Err(e) => {
+            set_last_error(&e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Free a handle made by [`into_handle`]; NULL is a no-op.
+///
+/// # Safety
+/// `p` is NULL or came from `into_handle::<T>` and was not freed before.
+unsafe fn free_handle<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: caller contract.
+        drop(unsafe { Box::from_raw(p) });
+    }
 }
 
 /// Free a line buffer (its lines are not written). NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn influx_lines_free(lines: *mut influx_lines) {
-    guard((), || {
-        if !lines.is_null() {
-            // SAFETY: created by influx_lines_new and not freed before (caller contract).
-            drop(unsafe { Box::from_raw(lines) });
-        }
-    })
+    // SAFETY: created by influx_lines_new and not freed before (caller contract).
+    guard((), || unsafe { free_handle(lines) })
 }
 
 /// Open a new line for `measurement` (rules as influx_point_new()). Error
@@ -350,28 +362,15 @@ pub extern "C" fn influx_shape_new(
             }
             Shape::new(m, &tags, &fields)
         })();
-        match r {
-            Ok(inner) => {
-                super::clear_last_error();
-                Box::into_raw(Box::new(influx_shape { inner }))
-            }
-            Err(e) => {
-                set_last_error(&e);
-                std::ptr::null_mut()
-            }
-        }
+        into_handle(r.map(|inner| influx_shape { inner }))
     })
 }
 
 /// Free a shape. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn influx_shape_free(shape: *mut influx_shape) {
-    guard((), || {
-        if !shape.is_null() {
-            // SAFETY: created by influx_shape_new and not freed before (caller contract).
-            drop(unsafe { Box::from_raw(shape) });
-        }
-    })
+    // SAFETY: created by influx_shape_new and not freed before (caller contract).
+    guard((), || unsafe { free_handle(shape) })
 }
 
 /// `n` elements at `p` (NULL allowed only when `n` is 0).
