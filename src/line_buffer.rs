@@ -13,7 +13,15 @@
 //! non-finite floats are not written, default tags win over the line's own. Keys given in
 //! ascending order cost one comparison each; any other order is moved into place.
 //!
+//! A [`Shape`] fixes a measurement, tag keys and typed field keys, checked, escaped and sorted
+//! once; [`LineBuffer::row`] then writes a whole line from values alone (one call per point,
+//! the fastest path), with the same text and rules as the calls.
+//!
 //! A call that returns an error changes nothing (the open line stays as it was).
+//!
+//! Storage: `buf[..end]` is written, the rest of `buf` is room that the writers fill through a
+//! [`Tail`] (no per-byte capacity checks). A write API may take the storage as it is
+//! ([`LineBuffer::take_data`]) and hand back another buffer.
 
 use crate::error::{Error, Result};
 use crate::line_protocol::put::TimeCache;
@@ -50,7 +58,7 @@ fn key_less(a: &[u8], b: &[u8]) -> bool {
 
 /// A default tag, validated once.
 #[derive(Clone, Debug)]
-struct Default {
+struct DefaultTag {
     key: String,
     value: String,
     key_esc: bool,
@@ -86,7 +94,7 @@ pub struct LineBuffer {
     nonfinite: bool,
     /// Default tags as given (compared with a write API's), and in force: sorted, unique.
     defaults_given: Vec<(String, String)>,
-    defaults: Vec<Default>,
+    defaults: Vec<DefaultTag>,
     /// High digits of the last timestamp written.
     time_cache: TimeCache,
     /// Bytes of complete lines the last time the storage was handed over.
@@ -173,7 +181,7 @@ impl LineBuffer {
                 key_esc = point::check_tag_key(k).map_err(def)?;
                 value_esc = point::check_tag_value(k, v).map_err(def)?;
             }
-            lb.defaults.push(Default {
+            lb.defaults.push(DefaultTag {
                 key: k.clone(),
                 value: v.clone(),
                 key_esc,
