@@ -20,8 +20,8 @@
 //! A call that returns an error changes nothing (the open line stays as it was).
 //!
 //! Storage: `buf[..end]` is written, the rest of `buf` is room that the writers fill through a
-//! [`Tail`] (no per-byte capacity checks). A write API may take the storage as it is
-//! ([`LineBuffer::take_data`]) and hand back another buffer.
+//! `Tail` (no per-byte capacity checks). A write API may take the storage as it is
+//! (`LineBuffer::take_data`) and hand back another buffer.
 
 use crate::error::{Error, Result};
 use crate::line_protocol::put::TimeCache;
