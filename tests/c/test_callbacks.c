@@ -230,10 +230,92 @@ static void full_buffer_policies(void) {
     influx_client_free(cl);
 }
 
+typedef struct {
+    influx_write_api *w;
+    const influx_shape *shape; /* shared by the threads; NULL: call by call */
+    int thread;
+    int n;
+    int failures;
+} lines_arg;
+
+/* One line buffer per thread, written every 700 lines (batches are made of pieces of
+ * several buffers), with a single point now and then in between. */
+static void *lines_writer(void *arg) {
+    lines_arg *a = arg;
+    influx_lines *lb = influx_lines_new(a->w, INFLUX_PRECISION_MS);
+    char t[16];
+    snprintf(t, sizeof t, "t%d", a->thread);
+    for (int i = 0; i < a->n; i++) {
+        int64_t time = 1700000000000LL + i;
+        if (a->shape) {
+            const char *tags[] = {run, t};
+            influx_value v[] = {{.i64 = i}};
+            if (influx_lines_add_row(lb, a->shape, tags, v, &time) != INFLUX_OK) a->failures++;
+        } else {
+            influx_lines_begin(lb, "c_lines_batch");
+            influx_lines_add_tag(lb, "run", run);
+            influx_lines_add_tag(lb, "thread", t);
+            influx_lines_add_field_i64(lb, "v", i);
+            if (influx_lines_end_at(lb, time) != INFLUX_OK) a->failures++;
+        }
+        if (influx_lines_count(lb) == 700 && influx_write_lines(a->w, bucket, NULL, lb) != INFLUX_OK)
+            a->failures++;
+        if (i % 5000 == 0) { /* a point between two buffers: same batch, order kept */
+            influx_point *p = influx_point_new("c_lines_batch");
+            influx_point_add_tag(p, "run", run);
+            influx_point_add_tag(p, "thread", "single");
+            influx_point_add_field_i64(p, "v", i);
+            influx_point_set_time(p, time, INFLUX_PRECISION_MS);
+            if (influx_write(a->w, bucket, NULL, p) != INFLUX_OK) a->failures++;
+            influx_point_free(p);
+        }
+    }
+    if (influx_write_lines(a->w, bucket, NULL, lb) != INFLUX_OK) a->failures++;
+    influx_lines_free(lb);
+    return NULL;
+}
+
+static void line_buffers_through_batching(void) {
+    influx_client *cl = influx_client_new(server_conf(NULL), NULL, 0);
+    counters cnt = {0};
+    const char *kv[] = {"batch_size", "1000", "flush_interval", "200", NULL};
+    influx_write_api *w = api(cl, &cnt, kv);
+    const char *tag_keys[] = {"run", "thread"};
+    const char *field_keys[] = {"v"};
+    influx_field_type types[] = {INFLUX_FIELD_I64};
+    influx_shape *shape = influx_shape_new("c_lines_batch", tag_keys, 2, field_keys, types, 1);
+    CHECK(shape != NULL);
+    enum { THREADS = 3, PER_THREAD = 12000, SINGLES = THREADS * ((PER_THREAD + 4999) / 5000) };
+    pthread_t th[THREADS];
+    lines_arg args[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        args[i] = (lines_arg){w, i == 0 ? NULL : shape, i, PER_THREAD, 0};
+        pthread_create(&th[i], NULL, lines_writer, &args[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(args[i].failures == 0);
+    }
+    influx_shape_free(shape);
+    CHECK_RC(influx_flush(w), INFLUX_OK);
+    influx_write_stats st;
+    CHECK_RC(influx_write_api_stats(w, &st), INFLUX_OK);
+    CHECK_RC(influx_write_api_close(w), INFLUX_OK);
+    CHECK(st.accepted == (uint64_t)(THREADS * PER_THREAD + SINGLES));
+    CHECK(st.written == st.accepted && st.failed == 0 && st.dropped == 0);
+    CHECK(cnt.success_lines == THREADS * PER_THREAD + SINGLES);
+    CHECK(cnt.error_lines == 0);
+    CHECK(cnt.bad_batch == 0);
+    /* the "single" points share timestamps across threads: the server keeps one per time */
+    CHECK(server_count("c_lines_batch") == THREADS * PER_THREAD + (PER_THREAD + 4999) / 5000);
+    influx_client_free(cl);
+}
+
 int main(void) {
     bucket = env_or_die("INFLUXDB_V2_BUCKET");
     run_id(run, sizeof run);
     batching_delivers_every_point_once();
+    line_buffers_through_batching();
     not_retriable_error_is_reported_once();
     retries_then_reports_exhausted();
     full_buffer_policies();
