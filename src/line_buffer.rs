@@ -367,7 +367,7 @@ impl LineBuffer {
             return Ok(());
         }
         self.place(false, key, key_esc, false, 32, |out| {
-            put::finite_f64(v, out)
+            put::value(FieldValue::F64(v), out)
         });
         Ok(())
     }
@@ -378,8 +378,7 @@ impl LineBuffer {
         self.need_open()?;
         let key_esc = point::check_field_key(key)?;
         self.place(false, key, key_esc, false, 24, |out| {
-            put::int(v, out);
-            put::byte(b'i', out);
+            put::value(FieldValue::I64(v), out)
         });
         Ok(())
     }
@@ -390,8 +389,7 @@ impl LineBuffer {
         self.need_open()?;
         let key_esc = point::check_field_key(key)?;
         self.place(false, key, key_esc, false, 24, |out| {
-            put::uint(v, out);
-            put::byte(b'u', out);
+            put::value(FieldValue::U64(v), out)
         });
         Ok(())
     }
@@ -401,7 +399,7 @@ impl LineBuffer {
         self.need_open()?;
         let key_esc = point::check_field_key(key)?;
         self.place(false, key, key_esc, false, 5, |out| {
-            put::bytes(if v { b"true" } else { b"false" }, out)
+            put::value(FieldValue::Bool(v), out)
         });
         Ok(())
     }
@@ -411,11 +409,21 @@ impl LineBuffer {
         self.need_open()?;
         point::check_string_len(key, v)?;
         let key_esc = point::check_field_key(key)?;
-        let esc = point::string_needs_escape(v.as_bytes());
         self.place(false, key, key_esc, false, 2 + 2 * v.len(), |out| {
-            put::string(v.as_bytes(), esc, out)
+            put::value(FieldValue::Str(v), out)
         });
         Ok(())
+    }
+
+    /// Set a field of any type (the typed setter of `v`'s type).
+    pub(crate) fn field(&mut self, key: &str, v: FieldValue<'_>) -> Result<()> {
+        match v {
+            FieldValue::F64(x) => self.field_f64(key, x),
+            FieldValue::I64(x) => self.field_i64(key, x),
+            FieldValue::U64(x) => self.field_u64(key, x),
+            FieldValue::Bool(x) => self.field_bool(key, x),
+            FieldValue::Str(x) => self.field_str(key, x),
+        }
     }
 
     /// Finish the open line with `time` in the buffer's precision (range as
@@ -967,23 +975,7 @@ impl LineBuffer {
             put::byte(sep, &mut t);
             sep = b',';
             put::bytes(&shape.text[k.text.clone()], &mut t);
-            match v {
-                FieldValue::F64(x) => put::finite_f64(x, &mut t),
-                FieldValue::I64(x) => {
-                    put::int(x, &mut t);
-                    put::byte(b'i', &mut t);
-                }
-                FieldValue::U64(x) => {
-                    put::uint(x, &mut t);
-                    put::byte(b'u', &mut t);
-                }
-                FieldValue::Bool(x) => put::bytes(if x { b"true" } else { b"false" }, &mut t),
-                FieldValue::Str(s) => put::string(
-                    s.as_bytes(),
-                    point::string_needs_escape(s.as_bytes()),
-                    &mut t,
-                ),
-            }
+            put::value(v, &mut t);
         }
         if sep == b' ' {
             return Err(nothing_to_write(&shape.measurement, nonfinite));
@@ -1015,13 +1007,7 @@ impl LineBuffer {
                 self.tag(&k.raw, src.tag(k.index)?)?;
             }
             for k in &shape.fields {
-                match src.field(k.index, &k.raw, k.ty)? {
-                    FieldValue::F64(x) => self.field_f64(&k.raw, x),
-                    FieldValue::I64(x) => self.field_i64(&k.raw, x),
-                    FieldValue::U64(x) => self.field_u64(&k.raw, x),
-                    FieldValue::Bool(x) => self.field_bool(&k.raw, x),
-                    FieldValue::Str(x) => self.field_str(&k.raw, x),
-                }?;
+                self.field(&k.raw, src.field(k.index, &k.raw, k.ty)?)?;
             }
             match time {
                 Some(t) => self.end_at(t),
@@ -1498,13 +1484,7 @@ mod tests {
                         by_calls.tag(k, v)?;
                     }
                     for ((k, _), v) in fields.iter().zip(&values) {
-                        match *v {
-                            FieldValue::F64(x) => by_calls.field_f64(k, x),
-                            FieldValue::I64(x) => by_calls.field_i64(k, x),
-                            FieldValue::U64(x) => by_calls.field_u64(k, x),
-                            FieldValue::Bool(x) => by_calls.field_bool(k, x),
-                            FieldValue::Str(x) => by_calls.field_str(k, x),
-                        }?;
+                        by_calls.field(k, *v)?;
                     }
                     match time {
                         Some(t) => by_calls.end_at(t),

@@ -998,6 +998,31 @@ pub(crate) mod put {
         out.put(&super::digits8(n % E8).to_le_bytes());
     }
 
+    /// A field value as the encoder writes it: a finite float, an integer with its `i`/`u`
+    /// suffix, `true`/`false`, a quoted (escaped) string. Non-finite floats are the caller's
+    /// to leave out.
+    #[inline(always)]
+    pub(crate) fn value(v: crate::point::FieldValue<'_>, out: &mut Tail<'_>) {
+        use crate::point::FieldValue;
+        match v {
+            FieldValue::F64(x) => finite_f64(x, out),
+            FieldValue::I64(x) => {
+                int(x, out);
+                out.byte(b'i');
+            }
+            FieldValue::U64(x) => {
+                uint(x, out);
+                out.byte(b'u');
+            }
+            FieldValue::Bool(x) => out.put(if x { b"true" } else { b"false" }),
+            FieldValue::Str(s) => string(
+                s.as_bytes(),
+                crate::point::string_needs_escape(s.as_bytes()),
+                out,
+            ),
+        }
+    }
+
     /// Raw bytes (punctuation, `true`/`false`).
     #[inline(always)]
     pub(crate) fn bytes(s: &[u8], out: &mut Tail<'_>) {
