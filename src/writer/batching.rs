@@ -199,6 +199,16 @@ impl Shared {
         Some(st.spare.swap_remove(i))
     }
 
+    /// The buffer to join `b`'s parts into (a spare one or a new one), or None if `b` has
+    /// no parts.
+    fn join_buffer(st: &mut State, b: &Batch) -> Option<Vec<u8>> {
+        if b.parts.is_empty() {
+            return None;
+        }
+        let len = joined_len(&b.data, &b.parts);
+        Some(Shared::spare_for(st, len).unwrap_or_default())
+    }
+
     /// An empty buffer for `bytes`: a spare one or a new one.
     fn buffer(st: &mut State, bytes: usize) -> Vec<u8> {
         let mut v = Shared::spare_for(st, bytes).unwrap_or_default();
@@ -349,9 +359,7 @@ impl Batcher {
                         // Only the in-flight batch holds the space.
                         None => return Err(buffer_full(opts, "drop_oldest")),
                     };
-                    if !victim.parts.is_empty() {
-                        let len = joined_len(&victim.data, &victim.parts);
-                        let spare = Shared::spare_for(&mut st, len).unwrap_or_default();
+                    if let Some(spare) = Shared::join_buffer(&mut st, &victim) {
                         for freed in join(&mut victim, spare) {
                             sh.recycle(&mut st, freed);
                         }
@@ -423,7 +431,6 @@ impl Batcher {
             }
         };
         let ob = &mut st.open[idx];
-        let mut replacement = None;
         match body {
             Input::Copy(b) => {
                 // after the last part, if any: lines keep their order
@@ -433,11 +440,8 @@ impl Batcher {
                 }
                 last.extend_from_slice(b);
             }
-            Input::Take(v) if ob.lines == 0 && ob.data.is_empty() => {
-                // the first lines of the batch: the buffer becomes its data
-                let empty = std::mem::replace(&mut ob.data, std::mem::take(v));
-                replacement = Some(empty).filter(|e| e.capacity() >= bytes);
-            }
+            // the first lines of a new batch: the buffer becomes its data
+            Input::Take(v) if ob.lines == 0 => ob.data = std::mem::take(v),
             Input::Take(v) => ob.parts.push(std::mem::take(v)),
         }
         ob.lines += lines;
@@ -446,10 +450,11 @@ impl Batcher {
             sh.seal(&mut st, ob);
             sh.work.notify_one();
         }
-        if taking && replacement.is_none() {
-            replacement = Shared::spare_for(&mut st, bytes);
-        }
-        Ok(replacement)
+        Ok(if taking {
+            Shared::spare_for(&mut st, bytes)
+        } else {
+            None
+        })
     }
 
     /// Wait until every batch sealed so far (including the open ones, sealed now) is settled.
@@ -640,12 +645,7 @@ fn run(sh: &Shared) {
                     }
                 }
                 if let Some(b) = st.ready.pop_front() {
-                    let spare = if b.parts.is_empty() {
-                        None
-                    } else {
-                        let len = joined_len(&b.data, &b.parts);
-                        Some(Shared::spare_for(&mut st, len).unwrap_or_default())
-                    };
+                    let spare = Shared::join_buffer(&mut st, &b);
                     break (b, spare);
                 }
                 let next = st.open.iter().map(|o| o.deadline).min();
