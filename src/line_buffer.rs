@@ -25,7 +25,10 @@
 
 use crate::error::{Error, Result};
 use crate::line_protocol::put::TimeCache;
-use crate::line_protocol::{nothing_to_write, put, series_key_too_long, Tail, TAIL_SLACK};
+use crate::line_protocol::{
+    default_tag_error, nothing_to_write, put, series_key_too_long, sorted_default_tags, Tail,
+    TAIL_SLACK,
+};
 use crate::point::{self, FieldValue, Precision, MAX_KEY_LEN};
 
 /// One tag or field of the open line: `,key=value` at `at` (relative to the line's start).
@@ -162,24 +165,14 @@ impl LineBuffer {
     ) -> Result<LineBuffer> {
         let mut lb = LineBuffer::new(precision);
         lb.defaults_given = default_tags.to_vec();
-        // Sorted by key; for a repeated key the last given wins (as the encoder does).
-        let mut sorted: Vec<&(String, String)> = default_tags.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        sorted.reverse();
-        sorted.dedup_by(|a, b| a.0 == b.0);
-        sorted.reverse();
-        for (k, v) in sorted {
+        for (k, v) in sorted_default_tags(default_tags) {
             if k.is_empty() {
                 continue;
             }
             let (mut key_esc, mut value_esc) = (false, false);
             if !v.is_empty() {
-                let def = |mut e: Error| {
-                    e.message = format!("default {}", e.message);
-                    e
-                };
-                key_esc = point::check_tag_key(k).map_err(def)?;
-                value_esc = point::check_tag_value(k, v).map_err(def)?;
+                key_esc = point::check_tag_key(k).map_err(default_tag_error)?;
+                value_esc = point::check_tag_value(k, v).map_err(default_tag_error)?;
             }
             lb.defaults.push(DefaultTag {
                 key: k.clone(),

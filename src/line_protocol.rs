@@ -747,14 +747,11 @@ fn encode_inner<W: Sink>(
             w,
         )?;
     } else {
-        let mut sorted: Vec<&(String, String)> = default_tags.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(&b.0)); // stable: equal keys keep their order
-        sorted.reverse();
-        sorted.dedup_by(|a, b| a.0 == b.0); // keeps the first of a run = the last given
-        sorted.reverse();
         write_merged_tags(
             point,
-            sorted.into_iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            sorted_default_tags(default_tags)
+                .into_iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
             w,
         )?;
     }
@@ -903,9 +900,20 @@ fn write_merged_tags<'d, W: Sink>(
     Ok(())
 }
 
-fn default_tag_error(mut e: Error) -> Error {
+/// A default tag's error, named as such.
+pub(crate) fn default_tag_error(mut e: Error) -> Error {
     e.message = format!("default {}", e.message);
     e
+}
+
+/// Default tags sorted by key, one per key: for a repeated key the last given wins.
+pub(crate) fn sorted_default_tags(default_tags: &[(String, String)]) -> Vec<&(String, String)> {
+    let mut sorted: Vec<&(String, String)> = default_tags.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0)); // stable: equal keys keep their order
+    sorted.reverse();
+    sorted.dedup_by(|a, b| a.0 == b.0); // keeps the first of a run = the last given
+    sorted.reverse();
+    sorted
 }
 
 /// The encoder's own writers, into a [`Tail`], for [`crate::line_buffer`] (which encodes as
