@@ -776,10 +776,7 @@ fn encode_inner<W: Sink>(
         match v {
             RawValue::F64(x) => write_finite_f64(x, w),
             RawValue::I64(x) => {
-                if x < 0 {
-                    w.byte(b'-');
-                }
-                w.digits(Digits::of(x.unsigned_abs()));
+                write_int(x, w);
                 w.byte(b'i');
             }
             RawValue::U64(x) => {
@@ -788,15 +785,7 @@ fn encode_inner<W: Sink>(
             }
             RawValue::Bool(true) => w.put(b"true"),
             RawValue::Bool(false) => w.put(b"false"),
-            RawValue::Str(s, esc) => {
-                w.byte(b'"');
-                if esc {
-                    w.detour(Slow::EscapeString(s));
-                } else {
-                    w.put(s);
-                }
-                w.byte(b'"');
-            }
+            RawValue::Str(s, esc) => write_quoted(s, esc, w),
         }
     }
     if first {
@@ -807,12 +796,30 @@ fn encode_inner<W: Sink>(
     }
     if let Some(t) = point.time() {
         w.byte(b' ');
-        if t < 0 {
-            w.byte(b'-');
-        }
-        w.digits(Digits::of(t.unsigned_abs()));
+        write_int(t, w);
     }
     Ok(())
+}
+
+/// A signed integer in decimal (no suffix).
+#[inline(always)]
+fn write_int<W: Sink>(v: i64, w: &mut W) {
+    if v < 0 {
+        w.byte(b'-');
+    }
+    w.digits(Digits::of(v.unsigned_abs()));
+}
+
+/// A string field value in quotes; `esc` = `point::string_needs_escape(s)`.
+#[inline(always)]
+fn write_quoted<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
+    w.byte(b'"');
+    if esc {
+        w.detour(Slow::EscapeString(s));
+    } else {
+        w.put(s);
+    }
+    w.byte(b'"');
 }
 
 #[cold]
@@ -919,7 +926,10 @@ pub(crate) fn sorted_default_tags(default_tags: &[(String, String)]) -> Vec<&(St
 /// The encoder's own writers, into a [`Tail`], for [`crate::line_buffer`] (which encodes as
 /// calls arrive): same escaping and number text as [`encode_point`].
 pub(crate) mod put {
-    use super::{put_key, write_finite_f64, Digits, Sink, Slow, Tail, MEASUREMENT_ESCAPES};
+    use super::{
+        put_key, write_finite_f64, write_int, write_quoted, Digits, Sink, Slow, Tail,
+        MEASUREMENT_ESCAPES,
+    };
 
     /// A measurement; `esc` as returned by `point::check_measurement`.
     #[inline]
@@ -940,13 +950,7 @@ pub(crate) mod put {
     /// A quoted string field value; `esc` = `point::string_needs_escape(s)`.
     #[inline]
     pub(crate) fn string(s: &[u8], esc: bool, out: &mut Tail<'_>) {
-        out.byte(b'"');
-        if esc {
-            out.detour(Slow::EscapeString(s));
-        } else {
-            out.put(s);
-        }
-        out.byte(b'"');
+        write_quoted(s, esc, out);
     }
 
     /// A finite float as the seed writes it.
@@ -959,10 +963,7 @@ pub(crate) mod put {
     /// A signed integer in decimal (no suffix).
     #[inline(always)]
     pub(crate) fn int(v: i64, out: &mut Tail<'_>) {
-        if v < 0 {
-            out.byte(b'-');
-        }
-        out.digits(Digits::of(v.unsigned_abs()));
+        write_int(v, out);
     }
 
     /// An unsigned integer in decimal (no suffix).
