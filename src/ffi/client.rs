@@ -9,8 +9,8 @@ use super::conf::{
 };
 use super::point::influx_point;
 use super::{
-    guard, influx_precision, influx_result, opt_str_arg, precision_arg, result_of, set_last_error,
-    str_arg, write_errstr,
+    array_arg, guard, influx_precision, influx_result, opt_str_arg, precision_arg, result_of,
+    set_last_error, str_arg, write_errstr,
 };
 use crate::error::{Code, Error};
 use crate::writer::{BatchInfo, Client, Listener, WriteApi};
@@ -201,14 +201,8 @@ pub extern "C" fn influx_write_points(
     result_of(|| {
         // SAFETY: caller contract for all pointers.
         let (api, bucket, org) = unsafe { write_args(api, bucket, org) }?;
-        if n == 0 {
-            return Ok(());
-        }
-        if points.is_null() {
-            return Err(Error::invalid_argument("points is NULL"));
-        }
-        // SAFETY: points is valid for n elements (caller contract).
-        let ptrs = unsafe { std::slice::from_raw_parts(points, n) };
+        // SAFETY: points is NULL or valid for n elements (caller contract).
+        let ptrs = unsafe { array_arg(points, n, "points") }?;
         let mut owned = Vec::with_capacity(n);
         for (i, p) in ptrs.iter().enumerate() {
             // SAFETY: each element is NULL or a live point.

@@ -5,7 +5,8 @@ use std::ffi::{c_char, c_int};
 
 use super::client::{api_ref, influx_write_api, write_args};
 use super::{
-    guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg,
+    array_arg, guard, influx_precision, influx_result, precision_arg, result_of, set_last_error,
+    str_arg,
 };
 use crate::error::Error;
 use crate::line_buffer::{FieldType, LineBuffer, RowValues, Shape};
@@ -371,21 +372,6 @@ pub extern "C" fn influx_shape_new(
 pub extern "C" fn influx_shape_free(shape: *mut influx_shape) {
     // SAFETY: created by influx_shape_new and not freed before (caller contract).
     guard((), || unsafe { free_handle(shape) })
-}
-
-/// `n` elements at `p` (NULL allowed only when `n` is 0).
-///
-/// # Safety
-/// `p` is NULL or valid for `n` reads of `T` for `'a`.
-unsafe fn array_arg<'a, T>(p: *const T, n: usize, what: &str) -> crate::Result<&'a [T]> {
-    if n == 0 {
-        return Ok(&[]);
-    }
-    if p.is_null() {
-        return Err(Error::invalid_argument(format!("{what} is NULL")));
-    }
-    // SAFETY: non-NULL and valid for n elements (caller contract).
-    Ok(unsafe { std::slice::from_raw_parts(p, n) })
 }
 
 /// A row's values in the caller's C arrays, read (and checked) as the row is written.

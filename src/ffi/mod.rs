@@ -267,6 +267,21 @@ pub(crate) unsafe fn opt_str_arg<'a>(
     }
 }
 
+/// `n` elements at `p` (NULL allowed only when `n` is 0).
+///
+/// # Safety
+/// `p` is NULL or valid for `n` reads of `T` for `'a`.
+pub(crate) unsafe fn array_arg<'a, T>(p: *const T, n: usize, what: &str) -> crate::Result<&'a [T]> {
+    if n == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Error::invalid_argument(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and valid for n elements (caller contract).
+    Ok(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
 pub(crate) fn precision_arg(p: influx_precision) -> crate::Result<Precision> {
     Precision::from_i32(p).ok_or_else(|| {
         Error::invalid_argument(format!(
