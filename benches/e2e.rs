@@ -47,7 +47,7 @@ use influxdb_client::ffi::{
     influx_write_api_new, influx_write_api_stats, influx_write_lines, influx_write_stats,
     INFLUX_FIELD_BOOL, INFLUX_FIELD_F64, INFLUX_FIELD_I64, INFLUX_OK, INFLUX_PRECISION_NS,
 };
-use influxdb_client::line_protocol::encode_point;
+use influxdb_client::point::encode_point;
 use influxdb_client::point::{Point, Precision};
 
 const BATCH: usize = 5000;

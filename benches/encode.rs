@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use influxdb_client::line_protocol::encode_point;
+use influxdb_client::point::encode_point;
 use influxdb_client::point::{Point, Precision};
 
 /// Points per round and rounds: ENCODE_N / ENCODE_ROUNDS (defaults 1,000,000 and 5; small

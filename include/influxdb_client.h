@@ -222,8 +222,6 @@ typedef union influx_value {
   const char *str;
 } influx_value;
 
-
-
 /*
  Success.
  */
@@ -349,12 +347,6 @@ extern "C" {
 #endif // __cplusplus
 
 /*
- Static text for a result code ("unknown result code" for unknown values). Never NULL.
- Thread-safe.
- */
-const char *influx_strerror(influx_result code);
-
-/*
  Message of the last failed call made on this thread ("" if the last call succeeded).
  Valid until the next influx_* call on this thread. Never NULL. Never contains the token.
  */
@@ -370,6 +362,12 @@ int influx_last_http_status(void);
  if there was none. Valid until the next influx_* call on this thread. Never NULL.
  */
 const char *influx_last_server_message(void);
+
+/*
+ Static text for a result code ("unknown result code" for unknown values). Never NULL.
+ Thread-safe.
+ */
+const char *influx_strerror(influx_result code);
 
 /*
  Library version string, e.g. "0.1.0". Static; never NULL.
@@ -699,10 +697,6 @@ influx_result influx_point_set_time(struct influx_point *point, int64_t time, in
  Free `*out` with influx_string_free(). On error `*out` is set to NULL.
  */
 influx_result influx_point_to_line_protocol(const struct influx_point *point, char **out, size_t *len_out);
-
-extern void *malloc(size_t size);
-
-extern void free(void *p);
 
 /*
  Free a string returned by this library (it was allocated with malloc; this is free()).

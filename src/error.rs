@@ -4,80 +4,81 @@
 use std::fmt;
 use std::time::Duration;
 
-/// Error category. Values equal the C `influx_result` codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Code {
-    Ok = 0,
-    /// A required argument was NULL, empty or out of range.
-    InvalidArgument = 1,
-    /// A string argument was not valid UTF-8.
-    InvalidUtf8 = 2,
-    /// The point cannot be encoded as valid line protocol (no fields, reserved key, ...).
-    InvalidPoint = 3,
-    /// Unknown configuration key or invalid value.
-    Config = 4,
-    /// The server answered with a non-2xx HTTP status.
-    Http = 5,
-    /// Network / TLS / protocol failure before a complete HTTP answer was read.
-    Transport = 6,
-    /// The HTTP request timed out (client `timeout`).
-    Timeout = 7,
-    /// The write buffer is full (buffer_full_policy = reject, or block timed out).
-    BufferFull = 8,
-    /// The write API is closed or closing.
-    Closed = 9,
-    /// A bounded wait (flush with timeout, close) expired before everything was settled.
-    TimedOut = 10,
-    /// An internal error (a caught panic, a poisoned lock). Please report it.
-    Internal = 11,
-    /// A file could not be read (config file, CA certificate).
-    Io = 12,
-    /// A batch was dropped from the full buffer (buffer_full_policy = drop_oldest).
-    Dropped = 13,
-    /// Retries were exhausted (max_retries or max_retry_time) for a retriable failure.
-    RetriesExhausted = 14,
+/// The one table of result codes: number, name, C constant (`src/ffi/codes.rs`, checked by
+/// a test) and the static text `influx_strerror` returns. Numbers are part of the C ABI and
+/// never change.
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $name:ident = $n:literal, $c:literal, $text:literal; )*) => {
+        /// Error category. Values equal the C `influx_result` codes.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $( $(#[doc = $doc])* $name = $n, )*
+        }
+
+        impl Code {
+            /// All codes, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+
+            /// Static, human readable text for a code.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $text,)* }
+            }
+
+            /// The same text, NUL-terminated (for C).
+            pub fn as_cstr(self) -> &'static std::ffi::CStr {
+                match self {
+                    $(Code::$name => match std::ffi::CStr::from_bytes_with_nul(
+                        concat!($text, "\0").as_bytes(),
+                    ) {
+                        Ok(s) => s,
+                        Err(_) => c"",
+                    },)*
+                }
+            }
+
+            /// The name of the C constant (`INFLUX_OK`, `INFLUX_ERR_...`).
+            pub fn c_name(self) -> &'static str {
+                match self { $(Code::$name => $c,)* }
+            }
+
+            /// The code with this number.
+            pub fn from_i32(n: i32) -> Option<Code> {
+                match n { $($n => Some(Code::$name),)* _ => None }
+            }
+        }
+    };
 }
 
-impl Code {
-    /// Static, human readable text for a code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Ok => "success",
-            Code::InvalidArgument => "invalid argument",
-            Code::InvalidUtf8 => "string is not valid UTF-8",
-            Code::InvalidPoint => "invalid point",
-            Code::Config => "invalid configuration",
-            Code::Http => "HTTP error from server",
-            Code::Transport => "transport error",
-            Code::Timeout => "request timed out",
-            Code::BufferFull => "write buffer is full",
-            Code::Closed => "write API is closed",
-            Code::TimedOut => "wait timed out",
-            Code::Internal => "internal error",
-            Code::Io => "I/O error",
-            Code::Dropped => "dropped from full buffer",
-            Code::RetriesExhausted => "retries exhausted",
-        }
-    }
-
-    /// All codes, in numeric order.
-    pub const ALL: [Code; 15] = [
-        Code::Ok,
-        Code::InvalidArgument,
-        Code::InvalidUtf8,
-        Code::InvalidPoint,
-        Code::Config,
-        Code::Http,
-        Code::Transport,
-        Code::Timeout,
-        Code::BufferFull,
-        Code::Closed,
-        Code::TimedOut,
-        Code::Internal,
-        Code::Io,
-        Code::Dropped,
-        Code::RetriesExhausted,
-    ];
+codes! {
+    Ok = 0, "INFLUX_OK", "success";
+    /// A required argument was NULL, empty or out of range.
+    InvalidArgument = 1, "INFLUX_ERR_INVALID_ARG", "invalid argument";
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2, "INFLUX_ERR_INVALID_UTF8", "string is not valid UTF-8";
+    /// The point cannot be encoded as valid line protocol (no fields, reserved key, ...).
+    InvalidPoint = 3, "INFLUX_ERR_INVALID_POINT", "invalid point";
+    /// Unknown configuration key or invalid value.
+    Config = 4, "INFLUX_ERR_CONFIG", "invalid configuration";
+    /// The server answered with a non-2xx HTTP status.
+    Http = 5, "INFLUX_ERR_HTTP", "HTTP error from server";
+    /// Network / TLS / protocol failure before a complete HTTP answer was read.
+    Transport = 6, "INFLUX_ERR_TRANSPORT", "transport error";
+    /// The HTTP request timed out (client `timeout`).
+    Timeout = 7, "INFLUX_ERR_TIMEOUT", "request timed out";
+    /// The write buffer is full (buffer_full_policy = reject, or block timed out).
+    BufferFull = 8, "INFLUX_ERR_BUFFER_FULL", "write buffer is full";
+    /// The write API is closed or closing.
+    Closed = 9, "INFLUX_ERR_CLOSED", "write API is closed";
+    /// A bounded wait (flush with timeout, close) expired before everything was settled.
+    TimedOut = 10, "INFLUX_ERR_TIMED_OUT", "wait timed out";
+    /// An internal error (a caught panic, a poisoned lock). Please report it.
+    Internal = 11, "INFLUX_ERR_INTERNAL", "internal error";
+    /// A file could not be read (config file, CA certificate).
+    Io = 12, "INFLUX_ERR_IO", "I/O error";
+    /// A batch was dropped from the full buffer (buffer_full_policy = drop_oldest).
+    Dropped = 13, "INFLUX_ERR_DROPPED", "dropped from full buffer";
+    /// Retries were exhausted (max_retries or max_retry_time) for a retriable failure.
+    RetriesExhausted = 14, "INFLUX_ERR_RETRIES_EXHAUSTED", "retries exhausted";
 }
 
 /// An error with its category and detail. Never contains the token.

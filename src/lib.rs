@@ -1,25 +1,32 @@
-//! influxdb-client-c: an InfluxDB 2.x write client with a C ABI.
+//! influxdb-client-c: an InfluxDB 2.x client with a C ABI.
 //!
-//! The core (everything but [`ffi`]) is safe Rust with no knowledge of C:
-//! - [`line_protocol`]: the pure encoder (escaping, numbers, precision)
-//! - [`point`]: the point model (sorted tags/fields, typed values, time + precision)
-//! - [`line_buffer`]: points encoded straight into line protocol, call by call (fast path)
+//! The core (everything but [`ffi`]) is safe Rust with no knowledge of C. Modules depend
+//! only on those listed before them:
+//! - [`error`], [`types`]: result codes and errors; precision, field values and types
+//! - [`lp`]: line protocol as a format (rules, escaping, numbers, sinks, scanning)
+//! - [`point`]: the seed's `Point` and its encoder (default-tag merge)
+//! - [`lines`]: line buffers, shapes and rows (points encoded as they are described)
 //! - [`config`]: the one table of option keys that drives parsing, defaults and CONFIGURATION.md
-//! - [`transport`]: HTTP `POST /api/v2/write` with auth, gzip, timeouts, error-body parsing
-//! - [`retry`]: the seed's backoff and `Retry-After` rules as pure functions
-//! - [`writer`]: synchronous, batching and asynchronous write APIs
+//! - [`http`]: requests with auth, gzip, TLS, proxies, timeouts; error bodies
+//! - [`client`]: configuration + HTTP; hands out write APIs
+//! - [`write`]: synchronous, batching and asynchronous write APIs (queue, sender, retry)
 //!
 //! [`ffi`] is the only module with `unsafe`: handles, the panic boundary, result codes.
 #![deny(unsafe_code)]
 
-pub mod config;
 pub mod error;
-pub mod line_buffer;
-pub mod line_protocol;
+pub mod types;
+
+pub mod lp;
 pub mod point;
-pub mod retry;
-pub mod transport;
-pub mod writer;
+
+pub mod lines;
+
+pub mod config;
+pub mod http;
+
+pub mod client;
+pub mod write;
 
 #[allow(unsafe_code)]
 pub mod ffi;

@@ -15,9 +15,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use faulty::{unused_port, Action, FaultyServer, Request};
+use influxdb_client::client::Client;
 use influxdb_client::config::Conf;
 use influxdb_client::point::{Point, Precision};
-use influxdb_client::writer::{BatchInfo, Client, Listener, WriteApi};
+use influxdb_client::write::{BatchInfo, Listener, WriteApi};
 use influxdb_client::{Code, Error};
 
 /// Extra time allowed on upper bounds (thread scheduling on a loaded 2-core machine).
@@ -1426,7 +1427,7 @@ fn jitter_delays_each_post_by_at_most_jitter_interval() {
 
 /// `count` lines `seq = first..` as one line buffer, written with `write_lines`.
 fn write_seq_lines(api: &WriteApi, first: u64, count: u64) -> Result<(), Error> {
-    use influxdb_client::line_buffer::LineBuffer;
+    use influxdb_client::lines::LineBuffer;
     let mut lb = LineBuffer::with_default_tags(Precision::Ns, api.default_tags()).unwrap();
     for seq in first..first + count {
         lb.begin("m").unwrap();

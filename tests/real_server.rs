@@ -8,13 +8,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use influxdb_client::client::Client;
 use influxdb_client::config::Conf;
 use influxdb_client::point::{Point, Precision};
-use influxdb_client::writer::{BatchInfo, Client, Listener};
+use influxdb_client::write::{BatchInfo, Listener};
 use influxdb_client::{Code, Error};
 use support::{run_id, server};
 
-fn sync_api(conf: &Conf) -> influxdb_client::writer::WriteApi {
+fn sync_api(conf: &Conf) -> influxdb_client::write::WriteApi {
     let client = Client::new(conf).unwrap();
     let mut w = Conf::new();
     w.set("write_type", "synchronous").unwrap();
@@ -237,7 +238,7 @@ fn flush_returns_only_after_delivery() {
 
 #[test]
 fn line_buffers_from_two_threads_with_default_tags() {
-    use influxdb_client::line_buffer::LineBuffer;
+    use influxdb_client::lines::LineBuffer;
     let s = server();
     let client = Client::new(&s.conf()).unwrap();
     let counts = Arc::new(Counts::default());

@@ -1,4 +1,4 @@
-//! Prints CONFIGURATION.md, generated from the option table in `src/config.rs`:
+//! Prints CONFIGURATION.md, generated from the option table in `src/config/table.rs`:
 //! `cargo run -q --bin gen-config-doc > CONFIGURATION.md`.
 
 use std::io::Write;

@@ -1,10 +1,11 @@
 //! `influx_conf`: string key/value configuration (keys from CONFIGURATION.md), environment,
 //! config files, and the delivery-report callbacks.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::c_char;
 use std::path::Path;
 
-use super::client::Callbacks;
+use super::callbacks::Callbacks;
+use super::handle::free_handle;
 use super::{guard, influx_result, result_of, str_arg, write_errstr};
 use crate::config::Conf;
 use crate::error::Error;
@@ -31,17 +32,26 @@ pub extern "C" fn influx_conf_new() -> *mut influx_conf {
 /// Free a configuration that was not consumed. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn influx_conf_free(conf: *mut influx_conf) {
-    guard((), || {
-        if !conf.is_null() {
-            // SAFETY: created by influx_conf_new, not yet consumed or freed (caller contract).
-            drop(unsafe { Box::from_raw(conf) });
-        }
-    })
+    // SAFETY: created by influx_conf_new, not yet consumed or freed (caller contract).
+    guard((), || unsafe { free_handle(conf) })
+}
+
+/// Consume a conf (on success and on failure) and take it out of its box.
+///
+/// # Safety
+/// `conf` is NULL or a live, not yet consumed `influx_conf`.
+pub(crate) unsafe fn take_conf(conf: *mut influx_conf) -> Option<influx_conf> {
+    if conf.is_null() {
+        None
+    } else {
+        // SAFETY: caller contract: we own it from now on.
+        Some(*unsafe { Box::from_raw(conf) })
+    }
 }
 
 /// # Safety
 /// `conf` is NULL or a live `influx_conf`.
-unsafe fn conf_mut<'a>(conf: *mut influx_conf) -> crate::Result<&'a mut influx_conf> {
+pub(crate) unsafe fn conf_mut<'a>(conf: *mut influx_conf) -> crate::Result<&'a mut influx_conf> {
     // SAFETY: caller contract; NULL checked.
     unsafe { conf.as_mut() }.ok_or_else(|| Error::invalid_argument("conf is NULL"))
 }
@@ -157,89 +167,6 @@ pub extern "C" fn influx_conf_get(
         }
         // SAFETY: buf is valid for `capacity` >= needed bytes.
         unsafe { write_errstr(buf, capacity, value) };
-        Ok(())
-    })
-}
-
-/// Batch information passed to callbacks. Pointers are valid only during the callback.
-#[repr(C)]
-pub struct influx_batch {
-    /// Bucket (NUL-terminated).
-    pub bucket: *const c_char,
-    /// Organization (NUL-terminated).
-    pub org: *const c_char,
-    /// Precision of the timestamps in `data`.
-    pub precision: super::influx_precision,
-    /// Line protocol, lines separated by '\n'; NOT NUL-terminated.
-    pub data: *const c_char,
-    /// Length of `data` in bytes.
-    pub len: usize,
-    /// Number of lines in `data`.
-    pub lines: usize,
-    /// HTTP attempts made so far (0 if the batch was never sent, e.g. dropped).
-    pub attempts: u32,
-}
-
-/// Error information passed to the error and retry callbacks. Valid only during the callback.
-#[repr(C)]
-pub struct influx_error {
-    /// INFLUX_ERR_HTTP, _TRANSPORT, _TIMEOUT, _RETRIES_EXHAUSTED, _DROPPED, _TIMED_OUT, ...
-    pub code: influx_result,
-    /// HTTP status of the last answer (0 if none).
-    pub http_status: i32,
-    /// Full message (NUL-terminated, never NULL, never contains the token).
-    pub message: *const c_char,
-    /// The server's error message, "" if none.
-    pub server_message: *const c_char,
-    /// Whether the failure was retriable under the seed's rules.
-    pub retriable: bool,
-}
-
-/// Called once for each batch the server acknowledged (2xx).
-pub type influx_success_cb =
-    Option<extern "C" fn(batch: *const influx_batch, user_data: *mut c_void)>;
-/// Called once for each batch that failed for good (or was dropped / not delivered by close).
-pub type influx_error_cb = Option<
-    extern "C" fn(batch: *const influx_batch, error: *const influx_error, user_data: *mut c_void),
->;
-/// Called before each retry of a batch: `retry` is 1 for the first retry, `delay_ms` the wait.
-pub type influx_retry_cb = Option<
-    extern "C" fn(
-        batch: *const influx_batch,
-        error: *const influx_error,
-        retry: u32,
-        delay_ms: u64,
-        user_data: *mut c_void,
-    ),
->;
-
-/// Set delivery-report callbacks on a write API's conf (any may be NULL). Used only by
-/// batching/asynchronous write APIs. Threads: success, retry and error callbacks run on the
-/// write API's background thread, except the error callback for a batch dropped under
-/// `buffer_full_policy=drop_oldest`, which runs on the thread whose write made room, and for
-/// batches close() gives up on, which runs on the closing thread. Callbacks never run
-/// concurrently with each other for one write API except those two cases. A callback may
-/// call influx_write*() (re-entrant; under policy `block` a full buffer then returns
-/// INFLUX_ERR_BUFFER_FULL at once instead of waiting); it must not call influx_flush*() or
-/// influx_write_api_close() (they return INFLUX_ERR_INVALID_ARG there). `user_data` must
-/// stay valid until influx_write_api_close() returns; no callback runs after that.
-#[no_mangle]
-pub extern "C" fn influx_conf_set_callbacks(
-    conf: *mut influx_conf,
-    on_success: influx_success_cb,
-    on_error: influx_error_cb,
-    on_retry: influx_retry_cb,
-    user_data: *mut c_void,
-) -> influx_result {
-    result_of(|| {
-        // SAFETY: caller contract.
-        let c = unsafe { conf_mut(conf) }?;
-        c.callbacks = Some(Callbacks {
-            on_success,
-            on_error,
-            on_retry,
-            user_data: super::client::UserData(user_data),
-        });
         Ok(())
     })
 }

@@ -3,14 +3,12 @@
 
 use std::ffi::{c_char, c_int};
 
-use super::client::{api_ref, influx_write_api, write_args};
-use super::{
-    array_arg, guard, influx_precision, influx_result, precision_arg, result_of, set_last_error,
-    str_arg,
-};
+use super::handle::{free_handle, into_handle};
+use super::write::{api_ref, influx_write_api, write_args};
+use super::{array_arg, guard, influx_precision, influx_result, precision_arg, result_of, str_arg};
 use crate::error::Error;
-use crate::line_buffer::{FieldType, LineBuffer, RowValues, Shape};
-use crate::point::FieldValue;
+use crate::lines::{LineBuffer, RowValues, Shape};
+use crate::types::{FieldType, FieldValue};
 
 /// A line buffer: complete lines of line protocol plus at most one open line. Opaque; owned
 /// by the caller. Not thread-safe: use one buffer from one thread at a time (one buffer per
@@ -52,31 +50,6 @@ pub extern "C" fn influx_lines_new(
         });
         into_handle(r.map(|inner| influx_lines { inner }))
     })
-}
-
-/// A new handle for C, or NULL with this thread's last error set.
-fn into_handle<T>(r: crate::Result<T>) -> *mut T {
-    match r {
-        Ok(v) => {
-            super::clear_last_error();
-            Box::into_raw(Box::new(v))
-        }
-        Err(e) => {
-            set_last_error(&e);
-            std::ptr::null_mut()
-        }
-    }
-}
-
-/// Free a handle made by [`into_handle`]; NULL is a no-op.
-///
-/// # Safety
-/// `p` is NULL or came from `into_handle::<T>` and was not freed before.
-unsafe fn free_handle<T>(p: *mut T) {
-    if !p.is_null() {
-        // SAFETY: caller contract.
-        drop(unsafe { Box::from_raw(p) });
-    }
 }
 
 /// Free a line buffer (its lines are not written). NULL is a no-op.

@@ -4,8 +4,8 @@
 //! - Every export runs inside [`guard`]: a panic becomes `INFLUX_ERR_INTERNAL` (or NULL),
 //!   never an unwind into C.
 //! - NULL arguments are reported as `INFLUX_ERR_INVALID_ARG`; `_free`/`_close` accept NULL.
-//! - Handles are `Box`es owned by the caller until passed to their `_free`/`_close` (or a
-//!   function documented as consuming them).
+//! - Handles are made, checked and freed one way ([`handle`]); the caller owns them until
+//!   passed to their `_free`/`_close` (or a function documented as consuming them).
 //! - Detail of the last failed call on this thread: `influx_last_error_message()`,
 //!   `influx_last_http_status()`, `influx_last_server_message()`.
 #![allow(non_camel_case_types)]
@@ -13,77 +13,34 @@
 // documented in the header. This is the usual FFI convention (rustls-ffi does the same).
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+//!
+//! Files: [`handle`] (handles), [`codes`] (result codes, precisions, version),
+//! [`callbacks`] (C callbacks as a write API's listener), then one file per C object
+//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`].
+
+mod callbacks;
 mod client;
+mod codes;
 mod conf;
+mod handle;
 mod lines;
 mod point;
+mod write;
 
+pub use callbacks::*;
 pub use client::*;
+pub use codes::*;
 pub use conf::*;
 pub use lines::*;
 pub use point::*;
+pub use write::*;
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{Code, Error};
-use crate::point::Precision;
-
-/// Result code of every fallible function. `INFLUX_OK` (0) is success; codes are never
-/// renumbered. `influx_strerror(code)` gives static text.
-pub type influx_result = c_int;
-
-/// Success.
-pub const INFLUX_OK: influx_result = 0;
-/// A required argument was NULL, empty or out of range.
-pub const INFLUX_ERR_INVALID_ARG: influx_result = 1;
-/// A string argument was not valid UTF-8.
-pub const INFLUX_ERR_INVALID_UTF8: influx_result = 2;
-/// The point cannot be encoded as valid line protocol (no fields, reserved key, ...).
-pub const INFLUX_ERR_INVALID_POINT: influx_result = 3;
-/// Unknown configuration key or invalid value.
-pub const INFLUX_ERR_CONFIG: influx_result = 4;
-/// The server answered with a non-2xx status (see influx_last_http_status()).
-pub const INFLUX_ERR_HTTP: influx_result = 5;
-/// Network, TLS or protocol failure before a complete HTTP answer.
-pub const INFLUX_ERR_TRANSPORT: influx_result = 6;
-/// The HTTP request timed out (client option `timeout`).
-pub const INFLUX_ERR_TIMEOUT: influx_result = 7;
-/// The write buffer is full (buffer_full_policy reject, or block timed out).
-pub const INFLUX_ERR_BUFFER_FULL: influx_result = 8;
-/// The write API is closed or closing.
-pub const INFLUX_ERR_CLOSED: influx_result = 9;
-/// A bounded wait (influx_flush_timeout, close's max_close_wait) expired first.
-pub const INFLUX_ERR_TIMED_OUT: influx_result = 10;
-/// Internal error (a caught panic). Please report it.
-pub const INFLUX_ERR_INTERNAL: influx_result = 11;
-/// A file could not be read (config file, certificate).
-pub const INFLUX_ERR_IO: influx_result = 12;
-/// A batch was dropped from the full buffer (buffer_full_policy = drop_oldest).
-pub const INFLUX_ERR_DROPPED: influx_result = 13;
-/// Retries exhausted (max_retries or max_retry_time) after retriable failures.
-pub const INFLUX_ERR_RETRIES_EXHAUSTED: influx_result = 14;
-
-/// Timestamp precision of a point or of raw line protocol.
-pub type influx_precision = c_int;
-/// Nanoseconds (the default).
-pub const INFLUX_PRECISION_NS: influx_precision = 0;
-/// Microseconds.
-pub const INFLUX_PRECISION_US: influx_precision = 1;
-/// Milliseconds.
-pub const INFLUX_PRECISION_MS: influx_precision = 2;
-/// Seconds.
-pub const INFLUX_PRECISION_S: influx_precision = 3;
-
-/// Library version, major part.
-pub const INFLUXDB_CLIENT_VERSION_MAJOR: c_int = 0;
-/// Library version, minor part.
-pub const INFLUXDB_CLIENT_VERSION_MINOR: c_int = 1;
-/// Library version, patch part.
-pub const INFLUXDB_CLIENT_VERSION_PATCH: c_int = 0;
-/// Library version as 0xMMmmpp00 (compare with influx_version_int() at run time).
-pub const INFLUXDB_CLIENT_VERSION: c_int = 0x00010000;
+use crate::types::Precision;
 
 struct LastError {
     code: Code,
@@ -310,33 +267,6 @@ pub(crate) unsafe fn write_errstr(buf: *mut c_char, size: usize, msg: &str) {
     }
 }
 
-/// Static text for a result code ("unknown result code" for unknown values). Never NULL.
-/// Thread-safe.
-#[no_mangle]
-pub extern "C" fn influx_strerror(code: influx_result) -> *const c_char {
-    static TEXTS: [&CStr; 15] = [
-        c"success",
-        c"invalid argument",
-        c"string is not valid UTF-8",
-        c"invalid point",
-        c"invalid configuration",
-        c"HTTP error from server",
-        c"transport error",
-        c"request timed out",
-        c"write buffer is full",
-        c"write API is closed",
-        c"wait timed out",
-        c"internal error",
-        c"I/O error",
-        c"dropped from full buffer",
-        c"retries exhausted",
-    ];
-    usize::try_from(code)
-        .ok()
-        .and_then(|i| TEXTS.get(i))
-        .map_or(c"unknown result code".as_ptr(), |s| s.as_ptr())
-}
-
 /// Message of the last failed call made on this thread ("" if the last call succeeded).
 /// Valid until the next influx_* call on this thread. Never NULL. Never contains the token.
 #[no_mangle]
@@ -359,81 +289,9 @@ pub extern "C" fn influx_last_server_message() -> *const c_char {
     })
 }
 
-/// Library version string, e.g. "0.1.0". Static; never NULL.
-#[no_mangle]
-pub extern "C" fn influx_version() -> *const c_char {
-    // Kept equal to the Cargo version by the `version_constants_match_cargo` test.
-    c"0.1.0".as_ptr()
-}
-
-/// Library version as 0xMMmmpp00 (same layout as INFLUXDB_CLIENT_VERSION).
-#[no_mangle]
-pub extern "C" fn influx_version_int() -> c_int {
-    INFLUXDB_CLIENT_VERSION
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strerror_matches_core_text_for_every_code() {
-        for code in Code::ALL {
-            // SAFETY: influx_strerror returns a static NUL-terminated string.
-            let s = unsafe { CStr::from_ptr(influx_strerror(code as c_int)) };
-            assert_eq!(s.to_str().unwrap(), code.as_str());
-        }
-        // SAFETY: as above.
-        let s = unsafe { CStr::from_ptr(influx_strerror(9999)) };
-        assert_eq!(s.to_str().unwrap(), "unknown result code");
-        // SAFETY: as above.
-        let s = unsafe { CStr::from_ptr(influx_strerror(-1)) };
-        assert_eq!(s.to_str().unwrap(), "unknown result code");
-    }
-
-    #[test]
-    fn result_constants_equal_core_codes() {
-        let consts = [
-            INFLUX_OK,
-            INFLUX_ERR_INVALID_ARG,
-            INFLUX_ERR_INVALID_UTF8,
-            INFLUX_ERR_INVALID_POINT,
-            INFLUX_ERR_CONFIG,
-            INFLUX_ERR_HTTP,
-            INFLUX_ERR_TRANSPORT,
-            INFLUX_ERR_TIMEOUT,
-            INFLUX_ERR_BUFFER_FULL,
-            INFLUX_ERR_CLOSED,
-            INFLUX_ERR_TIMED_OUT,
-            INFLUX_ERR_INTERNAL,
-            INFLUX_ERR_IO,
-            INFLUX_ERR_DROPPED,
-            INFLUX_ERR_RETRIES_EXHAUSTED,
-        ];
-        assert_eq!(consts.len(), Code::ALL.len());
-        for (c, code) in consts.iter().zip(Code::ALL) {
-            assert_eq!(*c, code as c_int, "{code:?}");
-        }
-    }
-
-    #[test]
-    fn version_constants_match_cargo() {
-        let v = format!(
-            "{INFLUXDB_CLIENT_VERSION_MAJOR}.{INFLUXDB_CLIENT_VERSION_MINOR}.{INFLUXDB_CLIENT_VERSION_PATCH}"
-        );
-        assert_eq!(v, crate::VERSION);
-        let packed = (INFLUXDB_CLIENT_VERSION_MAJOR << 24)
-            | (INFLUXDB_CLIENT_VERSION_MINOR << 16)
-            | (INFLUXDB_CLIENT_VERSION_PATCH << 8);
-        assert_eq!(packed, INFLUXDB_CLIENT_VERSION);
-        // SAFETY: static string.
-        assert_eq!(
-            unsafe { CStr::from_ptr(influx_version()) }
-                .to_str()
-                .unwrap(),
-            crate::VERSION
-        );
-    }
 
     #[test]
     fn str_arg_checks_utf8_at_every_length_and_position() {

@@ -1,36 +1,55 @@
 //! `influx_point`: build a point and render its line protocol.
 
-use std::cell::RefCell;
 use std::ffi::c_char;
+use std::mem::ManuallyDrop;
+use std::ops::{Deref, DerefMut};
 
 use super::{
     guard, influx_precision, influx_result, precision_arg, result_of, set_last_error, str_arg,
 };
 use crate::error::Error;
-use crate::point::Point;
+use crate::point::{Point, PointData};
 
 /// A point (measurement, tags, fields, optional time). Opaque; owned by the caller.
 /// Not thread-safe: do not use one point from two threads at once (reading it from several
 /// threads while nobody modifies it is fine).
-// Invariant: `inner` is only ever built and modified from C strings (`str_arg`), so none of
+//
+// The handle is the core point's own allocation (`Point::into_box`): one allocation per
+// point, recycled through the core's per-thread pool. Never dereferenced as this type.
+// Invariant: a point is only ever built and modified from C strings (`str_arg`), so none of
 // its strings contains a NUL byte (influx_point_to_line_protocol relies on it).
 pub struct influx_point {
-    inner: Point,
+    _private: [u8; 0],
 }
 
-impl influx_point {
-    pub(crate) fn point(&self) -> &Point {
-        &self.inner
+/// A C point as a `Point`, borrowed for one call: the allocation stays the caller's (it is
+/// never dropped or moved here, even if the call panics).
+pub(crate) struct PointRef(ManuallyDrop<Point>);
+
+impl Deref for PointRef {
+    type Target = Point;
+    fn deref(&self) -> &Point {
+        &self.0
+    }
+}
+
+impl DerefMut for PointRef {
+    fn deref_mut(&mut self) -> &mut Point {
+        &mut self.0
     }
 }
 
 /// # Safety
-/// `p` is NULL or a live `influx_point`.
-unsafe fn point_mut<'a>(p: *mut influx_point) -> crate::Result<&'a mut Point> {
-    // SAFETY: caller contract; NULL is checked.
-    unsafe { p.as_mut() }
-        .map(|p| &mut p.inner)
-        .ok_or_else(|| Error::invalid_argument("point is NULL"))
+/// `p` is NULL or a live `influx_point`, not used by another thread during the borrow.
+pub(crate) unsafe fn point_ref(p: *const influx_point) -> crate::Result<PointRef> {
+    if p.is_null() {
+        return Err(Error::invalid_argument("point is NULL"));
+    }
+    // SAFETY: a live handle is a `Box<PointData>` given out by `influx_point_new`; the
+    // `ManuallyDrop` keeps this borrow from freeing it, and no `Point` method replaces the
+    // allocation, so the handle stays valid.
+    let b = unsafe { Box::from_raw(p.cast::<PointData>().cast_mut()) };
+    Ok(PointRef(ManuallyDrop::new(Point::from_box(b))))
 }
 
 /// Create a point with the given measurement (UTF-8, not empty, not starting with '#').
@@ -40,11 +59,11 @@ unsafe fn point_mut<'a>(p: *mut influx_point) -> crate::Result<&'a mut Point> {
 pub extern "C" fn influx_point_new(measurement: *const c_char) -> *mut influx_point {
     guard(std::ptr::null_mut(), || {
         // SAFETY: C caller passes NULL or a NUL-terminated string.
-        let r = unsafe { str_arg(measurement, "measurement") }.and_then(new_point);
+        let r = unsafe { str_arg(measurement, "measurement") }.and_then(Point::new);
         match r {
             Ok(p) => {
                 super::clear_last_error();
-                Box::into_raw(p)
+                Box::into_raw(p.into_box()).cast::<influx_point>()
             }
             Err(e) => {
                 set_last_error(&e);
@@ -54,70 +73,15 @@ pub extern "C" fn influx_point_new(measurement: *const c_char) -> *mut influx_po
     })
 }
 
-/// Freed points kept per thread for reuse by `influx_point_new` (saves the two allocations
-/// and frees of a point in the usual new / fill / encode / free loop).
-const POOL_MAX: usize = 4;
-/// Only points whose arena stayed this small are kept (bounds the memory held).
-const POOL_MAX_ARENA: usize = 1024;
-
-thread_local! {
-    // boxed on purpose: the pool hands back the very allocation a point lives in
-    #[allow(clippy::vec_box)]
-    static POOL: RefCell<Vec<Box<influx_point>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A point with measurement `m`: a reused one (cleared, exactly like a new point) if the
-/// pool has one, else a new allocation. Same errors as `Point::new`.
-#[inline]
-fn new_point(m: &str) -> crate::Result<Box<influx_point>> {
-    let pooled = POOL
-        .try_with(|pool| pool.try_borrow_mut().ok().and_then(|mut v| v.pop()))
-        .ok()
-        .flatten();
-    match pooled {
-        Some(mut b) => match b.inner.clear(m) {
-            Ok(()) => Ok(b),
-            Err(e) => {
-                release_point(b);
-                Err(e)
-            }
-        },
-        None => Ok(Box::new(influx_point {
-            inner: Point::new(m)?,
-        })),
-    }
-}
-
-/// Keep `b` for reuse if the pool has room and it is small, else drop it.
-#[inline]
-fn release_point(b: Box<influx_point>) {
-    if !b.inner.is_small(POOL_MAX_ARENA) {
-        return;
-    }
-    let mut b = Some(b);
-    // fails during thread teardown or re-entrance: then `b` is simply dropped
-    let _ = POOL.try_with(|pool| {
-        if let Ok(mut v) = pool.try_borrow_mut() {
-            if v.len() < POOL_MAX {
-                if v.capacity() == 0 {
-                    v.reserve_exact(POOL_MAX);
-                }
-                if let Some(b) = b.take() {
-                    v.push(b);
-                }
-            }
-        }
-    });
-}
-
 /// Free a point. NULL is a no-op. (A small point may be kept by the calling thread for reuse
 /// by its next influx_point_new(); up to 4 per thread, released when the thread exits.)
 #[no_mangle]
 pub extern "C" fn influx_point_free(point: *mut influx_point) {
     guard((), || {
         if !point.is_null() {
-            // SAFETY: created by influx_point_new and not freed before (caller contract).
-            release_point(unsafe { Box::from_raw(point) });
+            // SAFETY: made by influx_point_new and not freed before (caller contract).
+            let b = unsafe { Box::from_raw(point.cast::<PointData>()) };
+            drop(Point::from_box(b)); // back to this thread's pool, or freed
         }
     })
 }
@@ -132,7 +96,7 @@ pub extern "C" fn influx_point_reset(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
-        let p = unsafe { point_mut(point) }?;
+        let mut p = unsafe { point_ref(point) }?;
         // SAFETY: caller contract.
         let m = unsafe { str_arg(measurement, "measurement") }?;
         p.clear(m)
@@ -150,7 +114,7 @@ pub extern "C" fn influx_point_add_tag(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for all three pointers.
-        let p = unsafe { point_mut(point) }?;
+        let mut p = unsafe { point_ref(point) }?;
         let k = unsafe { str_arg(key, "tag key") }?;
         let v = unsafe { str_arg(value, "tag value") }?;
         p.tag(k, v)
@@ -163,9 +127,9 @@ pub extern "C" fn influx_point_add_tag(
 unsafe fn field_args<'a>(
     point: *mut influx_point,
     key: *const c_char,
-) -> crate::Result<(&'a mut Point, &'a str)> {
+) -> crate::Result<(PointRef, &'a str)> {
     // SAFETY: forwarded caller contract.
-    unsafe { Ok((point_mut(point)?, str_arg(key, "field key")?)) }
+    unsafe { Ok((point_ref(point)?, str_arg(key, "field key")?)) }
 }
 
 /// Set a float field. NaN and ±Inf are accepted and not written (as the seed); a point
@@ -177,7 +141,7 @@ pub extern "C" fn influx_point_add_field_f64(
     value: f64,
 ) -> influx_result {
     // SAFETY: caller contract for both pointers.
-    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_f64(k, value)))
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(mut p, k)| p.field_f64(k, value)))
 }
 
 /// Set a signed integer field (written with suffix `i`).
@@ -188,7 +152,7 @@ pub extern "C" fn influx_point_add_field_i64(
     value: i64,
 ) -> influx_result {
     // SAFETY: caller contract for both pointers.
-    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_i64(k, value)))
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(mut p, k)| p.field_i64(k, value)))
 }
 
 /// Set an unsigned integer field (written with suffix `u`).
@@ -199,7 +163,7 @@ pub extern "C" fn influx_point_add_field_u64(
     value: u64,
 ) -> influx_result {
     // SAFETY: caller contract for both pointers.
-    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_u64(k, value)))
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(mut p, k)| p.field_u64(k, value)))
 }
 
 /// Set a boolean field (`true`/`false`).
@@ -210,7 +174,7 @@ pub extern "C" fn influx_point_add_field_bool(
     value: bool,
 ) -> influx_result {
     // SAFETY: caller contract for both pointers.
-    result_of(|| unsafe { field_args(point, key) }.and_then(|(p, k)| p.field_bool(k, value)))
+    result_of(|| unsafe { field_args(point, key) }.and_then(|(mut p, k)| p.field_bool(k, value)))
 }
 
 /// Set a string field (UTF-8, copied).
@@ -222,7 +186,7 @@ pub extern "C" fn influx_point_add_field_str(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for all three pointers.
-        let (p, k) = unsafe { field_args(point, key) }?;
+        let (mut p, k) = unsafe { field_args(point, key) }?;
         let v = unsafe { str_arg(value, "field value") }?;
         p.field_str(k, v)
     })
@@ -239,7 +203,7 @@ pub extern "C" fn influx_point_set_time(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
-        let p = unsafe { point_mut(point) }?;
+        let mut p = unsafe { point_ref(point) }?;
         p.set_time(time, precision_arg(precision)?)
     })
 }
@@ -260,9 +224,8 @@ pub extern "C" fn influx_point_to_line_protocol(
         // SAFETY: out is non-NULL and writable (caller contract).
         unsafe { *out = std::ptr::null_mut() };
         // SAFETY: caller contract.
-        let p =
-            unsafe { point.as_ref() }.ok_or_else(|| Error::invalid_argument("point is NULL"))?;
-        let s = crate::line_protocol::encode_point_then(&p.inner, |line| {
+        let p = unsafe { point_ref(point) }?;
+        let s = crate::point::encode_point_then(&p, |line| {
             debug_assert!(!line.contains(&0));
             // SAFETY: malloc of len + 1 bytes (NULL checked), `line` copied into it, then the
             // NUL. `line` has no NUL byte: every string of an `influx_point` came from a C
@@ -291,12 +254,10 @@ pub extern "C" fn influx_point_to_line_protocol(
     })
 }
 
-extern "C" {
-    // the C library's allocator: strings handed to C are malloc'ed, so that
-    // influx_string_free is a plain free() (no length to recompute)
-    fn malloc(size: usize) -> *mut std::ffi::c_void;
-    fn free(p: *mut std::ffi::c_void);
-}
+// Strings handed to C are allocated with the C library's malloc, so that
+// influx_string_free is a plain free() (no length to recompute). Through the libc crate:
+// declared here, cbindgen would copy malloc/free into the header.
+use libc::{free, malloc};
 
 /// Free a string returned by this library (it was allocated with malloc; this is free()).
 /// NULL is a no-op.

@@ -5,9 +5,9 @@
 //! finished by [`LineBuffer::end_at`] (with a timestamp) or [`LineBuffer::end`] (the
 //! server's clock). Each call validates its arguments and writes their line-protocol text
 //! at once, so there is no point object to build, encode and free, and a whole buffer goes
-//! to a write API in one call ([`crate::writer::WriteApi::write_lines`]).
+//! to a write API in one call ([`crate::write::WriteApi::write_lines`]).
 //!
-//! The text is byte for byte what [`crate::line_protocol::encode_point`] writes for a
+//! The text is byte for byte what [`crate::point::encode_point`] writes for a
 //! [`crate::point::Point`] given the same calls: same validation and error messages, tags and
 //! fields sorted by key, the last value of a key wins, empty tag keys and values and
 //! non-finite floats are not written, default tags win over the line's own. Keys given in
@@ -21,19 +21,24 @@
 //!
 //! Storage: `buf[..end]` is written, the rest of `buf` is room that the writers fill through a
 //! `Tail` (no per-byte capacity checks). A write API may take the storage as it is
-//! (`LineBuffer::take_data`) and hand back another buffer.
+
+mod shape;
+
+pub use crate::types::FieldType;
+pub(crate) use shape::RowValues;
+pub use shape::Shape;
 
 use crate::error::{Error, Result};
-use crate::line_protocol::put::TimeCache;
-use crate::line_protocol::{
-    default_tag_error, nothing_to_write, put, series_key_too_long, sorted_default_tags, Tail,
-    TAIL_SLACK,
-};
-use crate::point::{self, FieldValue, Precision, MAX_KEY_LEN};
+use crate::lp::put::{self, TimeCache};
+use crate::lp::rules::{self, nothing_to_write, series_key_too_long, MAX_KEY_LEN};
+use crate::lp::sink::{Tail, TAIL_SLACK};
+use crate::lp::tags::DefaultTags;
+use crate::types::{FieldValue, Precision};
+use std::sync::Arc;
 
 /// One tag or field of the open line: `,key=value` at `at` (relative to the line's start).
 #[derive(Clone, Copy, Debug)]
-struct Entry {
+pub(crate) struct Entry {
     at: usize,
     /// Bytes of the whole entry, including its leading `,`.
     len: usize,
@@ -47,25 +52,16 @@ struct Entry {
     fixed: bool,
 }
 
-const NO_RAW: usize = usize::MAX;
+pub(crate) const NO_RAW: usize = usize::MAX;
 
 /// `a < b` as byte strings, deciding by the first 8 bytes when they differ (no `memcmp`).
 #[inline(always)]
-fn key_less(a: &[u8], b: &[u8]) -> bool {
-    let (pa, pb) = (point::key_prefix(a), point::key_prefix(b));
+pub(crate) fn key_less(a: &[u8], b: &[u8]) -> bool {
+    let (pa, pb) = (rules::key_prefix(a), rules::key_prefix(b));
     if pa != pb {
         return pa < pb;
     }
     a < b
-}
-
-/// A default tag, validated once.
-#[derive(Clone, Debug)]
-struct DefaultTag {
-    key: String,
-    value: String,
-    key_esc: bool,
-    value_esc: bool,
 }
 
 /// Encodes points straight into line protocol; see the module documentation.
@@ -96,8 +92,7 @@ pub struct LineBuffer {
     /// A NaN/±Inf float was given on the open line (for the "nothing to write" message).
     nonfinite: bool,
     /// Default tags as given (compared with a write API's), and in force: sorted, unique.
-    defaults_given: Vec<(String, String)>,
-    defaults: Vec<DefaultTag>,
+    defaults: Arc<DefaultTags>,
     /// High digits of the last timestamp written.
     time_cache: TimeCache,
     /// Bytes of complete lines the last time the storage was handed over.
@@ -117,13 +112,13 @@ impl std::fmt::Debug for LineBuffer {
 
 #[cold]
 #[inline(never)]
-fn no_open_line() -> Error {
+pub(crate) fn no_open_line() -> Error {
     Error::invalid_argument("no line is open: call begin (influx_lines_begin) first")
 }
 
 #[cold]
 #[inline(never)]
-fn line_still_open() -> Error {
+pub(crate) fn line_still_open() -> Error {
     Error::invalid_argument(
         "the previous line is not finished: end it (influx_lines_end / influx_lines_end_at) \
          or drop it (influx_lines_discard_line)",
@@ -149,8 +144,7 @@ impl LineBuffer {
             raw_keys: Vec::new(),
             meas_raw: (NO_RAW, 0),
             nonfinite: false,
-            defaults_given: Vec::new(),
-            defaults: Vec::new(),
+            defaults: Arc::new(DefaultTags::none()),
             time_cache: TimeCache::default(),
             last_size: 0,
         }
@@ -163,30 +157,27 @@ impl LineBuffer {
         precision: Precision,
         default_tags: &[(String, String)],
     ) -> Result<LineBuffer> {
+        Ok(LineBuffer::with_defaults(
+            precision,
+            Arc::new(DefaultTags::new(default_tags)?),
+        ))
+    }
+
+    /// An empty buffer with default tags prepared once (a write API's, shared).
+    pub fn with_defaults(precision: Precision, defaults: Arc<DefaultTags>) -> LineBuffer {
         let mut lb = LineBuffer::new(precision);
-        lb.defaults_given = default_tags.to_vec();
-        for (k, v) in sorted_default_tags(default_tags) {
-            if k.is_empty() {
-                continue;
-            }
-            let (mut key_esc, mut value_esc) = (false, false);
-            if !v.is_empty() {
-                key_esc = point::check_tag_key(k).map_err(default_tag_error)?;
-                value_esc = point::check_tag_value(k, v).map_err(default_tag_error)?;
-            }
-            lb.defaults.push(DefaultTag {
-                key: k.clone(),
-                value: v.clone(),
-                key_esc,
-                value_esc,
-            });
-        }
-        Ok(lb)
+        lb.defaults = defaults;
+        lb
     }
 
     /// The default tags this buffer was made with, as given.
     pub fn default_tags(&self) -> &[(String, String)] {
-        &self.defaults_given
+        self.defaults.given()
+    }
+
+    /// The default tags this buffer adds, prepared.
+    pub fn defaults(&self) -> &Arc<DefaultTags> {
+        &self.defaults
     }
 
     pub fn precision(&self) -> Precision {
@@ -282,7 +273,7 @@ impl LineBuffer {
         if self.open {
             return Err(line_still_open());
         }
-        let esc = point::check_measurement(measurement)?;
+        let esc = rules::check_measurement(measurement)?;
         let sep = self.lines > 0;
         let mut t = self.tail(1 + 2 * measurement.len());
         if sep {
@@ -307,13 +298,12 @@ impl LineBuffer {
         self.nonfinite = false;
         self.open = true;
         if !self.defaults.is_empty() {
-            let defaults = std::mem::take(&mut self.defaults);
-            for d in defaults.iter().filter(|d| !d.value.is_empty()) {
+            let defaults = Arc::clone(&self.defaults);
+            for d in defaults.tags().iter().filter(|d| !d.value.is_empty()) {
                 self.place(true, &d.key, d.key_esc, true, 2 * d.value.len(), |out| {
                     put::key(d.value.as_bytes(), d.value_esc, out)
                 });
             }
-            self.defaults = defaults;
         }
         Ok(())
     }
@@ -338,8 +328,8 @@ impl LineBuffer {
             self.remove(true, key.as_bytes());
             return Ok(());
         }
-        let key_esc = point::check_tag_key(key)?;
-        let value_esc = point::check_tag_value(key, value)?;
+        let key_esc = rules::check_tag_key(key)?;
+        let value_esc = rules::check_tag_value(key, value)?;
         if !self.defaults.is_empty() && self.forced_absent(key) {
             return Ok(());
         }
@@ -353,7 +343,7 @@ impl LineBuffer {
     #[inline(always)]
     pub fn field_f64(&mut self, key: &str, v: f64) -> Result<()> {
         self.need_open()?;
-        let key_esc = point::check_field_key(key)?;
+        let key_esc = rules::check_field_key(key)?;
         if !v.is_finite() {
             self.nonfinite = true;
             self.remove(false, key.as_bytes());
@@ -369,7 +359,7 @@ impl LineBuffer {
     #[inline(always)]
     pub fn field_i64(&mut self, key: &str, v: i64) -> Result<()> {
         self.need_open()?;
-        let key_esc = point::check_field_key(key)?;
+        let key_esc = rules::check_field_key(key)?;
         self.place(false, key, key_esc, false, 24, |out| {
             put::value(FieldValue::I64(v), out)
         });
@@ -380,7 +370,7 @@ impl LineBuffer {
     #[inline(always)]
     pub fn field_u64(&mut self, key: &str, v: u64) -> Result<()> {
         self.need_open()?;
-        let key_esc = point::check_field_key(key)?;
+        let key_esc = rules::check_field_key(key)?;
         self.place(false, key, key_esc, false, 24, |out| {
             put::value(FieldValue::U64(v), out)
         });
@@ -390,7 +380,7 @@ impl LineBuffer {
     #[inline(always)]
     pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
         self.need_open()?;
-        let key_esc = point::check_field_key(key)?;
+        let key_esc = rules::check_field_key(key)?;
         self.place(false, key, key_esc, false, 5, |out| {
             put::value(FieldValue::Bool(v), out)
         });
@@ -400,8 +390,8 @@ impl LineBuffer {
     /// Set a string field (at most 1 MiB).
     pub fn field_str(&mut self, key: &str, v: &str) -> Result<()> {
         self.need_open()?;
-        point::check_string_len(key, v)?;
-        let key_esc = point::check_field_key(key)?;
+        rules::check_string_len(key, v)?;
+        let key_esc = rules::check_field_key(key)?;
         self.place(false, key, key_esc, false, 2 + 2 * v.len(), |out| {
             put::value(FieldValue::Str(v), out)
         });
@@ -425,7 +415,7 @@ impl LineBuffer {
     #[inline(always)]
     pub fn end_at(&mut self, time: i64) -> Result<()> {
         self.need_open()?;
-        point::check_time(time, self.precision)?;
+        rules::check_time(time, self.precision)?;
         self.finish()?;
         let mut cache = self.time_cache;
         let mut t = self.tail(32);
@@ -494,6 +484,7 @@ impl LineBuffer {
     #[cold]
     fn forced_absent(&self, key: &str) -> bool {
         self.defaults
+            .tags()
             .iter()
             .any(|d| d.value.is_empty() && d.key == key)
     }
@@ -650,375 +641,11 @@ impl LineBuffer {
     }
 }
 
-/// The type of a field of a [`Shape`]. The numeric values are part of the C ABI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FieldType {
-    F64 = 0,
-    I64 = 1,
-    U64 = 2,
-    Bool = 3,
-    Str = 4,
-}
-
-impl FieldType {
-    pub fn from_i32(v: i32) -> Option<FieldType> {
-        Some(match v {
-            0 => FieldType::F64,
-            1 => FieldType::I64,
-            2 => FieldType::U64,
-            3 => FieldType::Bool,
-            4 => FieldType::Str,
-            _ => return None,
-        })
-    }
-
-    fn of(v: &FieldValue<'_>) -> FieldType {
-        match v {
-            FieldValue::F64(_) => FieldType::F64,
-            FieldValue::I64(_) => FieldType::I64,
-            FieldValue::U64(_) => FieldType::U64,
-            FieldValue::Bool(_) => FieldType::Bool,
-            FieldValue::Str(_) => FieldType::Str,
-        }
-    }
-}
-
-/// A key of a [`Shape`]: as given, its line-protocol text, where its value comes from.
-#[derive(Clone, Debug)]
-struct ShapeKey {
-    raw: String,
-    /// `,key=` (tags) or `key=` (fields), escaped, in `Shape::text`.
-    text: std::ops::Range<usize>,
-    /// Position of its value in the caller's arrays.
-    index: usize,
-    ty: FieldType,
-}
-
-/// The fixed part of a family of lines: the measurement, the tag keys and the typed field
-/// keys, validated and escaped once. [`LineBuffer::row`] then writes a line from values
-/// alone (one call per point). Immutable: may be shared between threads.
-#[derive(Clone, Debug)]
-pub struct Shape {
-    measurement: String,
-    text: Vec<u8>,
-    meas: std::ops::Range<usize>,
-    /// Sorted by key (the order lines are written in).
-    tags: Vec<ShapeKey>,
-    fields: Vec<ShapeKey>,
-    /// Field types in the caller's order.
-    types: Vec<FieldType>,
-    /// Room a row of this shape takes at most on the fast path.
-    reserve: usize,
-}
-
-#[cold]
-#[inline(never)]
-fn twice(what: &str, key: &str) -> Error {
-    Error::invalid_argument(format!(
-        "{what} {} appears twice in the shape",
-        point::show(key)
-    ))
-}
-
-impl Shape {
-    /// A shape for `measurement` with `tag_keys` and `fields` (key, type), in the order the
-    /// caller will give their values. Errors: an invalid measurement or key (rules as for
-    /// points; an empty tag key is refused here), a key given twice (among tags or among
-    /// fields), no field.
-    pub fn new(
-        measurement: &str,
-        tag_keys: &[&str],
-        fields: &[(&str, FieldType)],
-    ) -> Result<Shape> {
-        let esc = point::check_measurement(measurement)?;
-        if fields.is_empty() {
-            return Err(Error::invalid_argument(format!(
-                "shape {}: needs at least one field",
-                point::show(measurement)
-            )));
-        }
-        let mut text = Vec::new();
-        let mut put_text = |bytes: &dyn Fn(&mut Tail<'_>), max: usize| {
-            let start = text.len();
-            text.resize(start + max + TAIL_SLACK, 0);
-            let mut t = Tail {
-                b: &mut text,
-                n: start,
-            };
-            bytes(&mut t);
-            let end = t.n;
-            text.truncate(end);
-            start..end
-        };
-        let meas = put_text(
-            &|t| put::measurement(measurement.as_bytes(), esc, t),
-            2 * measurement.len(),
-        );
-        let mut tags = Vec::with_capacity(tag_keys.len());
-        for (index, &k) in tag_keys.iter().enumerate() {
-            if k.is_empty() {
-                return Err(Error::invalid_point(format!(
-                    "shape {}: tag key {index} is empty",
-                    point::show(measurement)
-                )));
-            }
-            let esc = point::check_tag_key(k)?;
-            let range = put_text(
-                &|t| {
-                    put::byte(b',', t);
-                    put::key(k.as_bytes(), esc, t);
-                    put::byte(b'=', t);
-                },
-                2 + 2 * k.len(),
-            );
-            tags.push(ShapeKey {
-                raw: k.to_string(),
-                text: range,
-                index,
-                ty: FieldType::Str,
-            });
-        }
-        let mut keyed = Vec::with_capacity(fields.len());
-        for (index, &(k, ty)) in fields.iter().enumerate() {
-            let esc = point::check_field_key(k)?;
-            let range = put_text(
-                &|t| {
-                    put::key(k.as_bytes(), esc, t);
-                    put::byte(b'=', t);
-                },
-                1 + 2 * k.len(),
-            );
-            keyed.push(ShapeKey {
-                raw: k.to_string(),
-                text: range,
-                index,
-                ty,
-            });
-        }
-        tags.sort_by(|a, b| a.raw.cmp(&b.raw));
-        keyed.sort_by(|a, b| a.raw.cmp(&b.raw));
-        if let Some(w) = tags.windows(2).find(|w| w[0].raw == w[1].raw) {
-            return Err(twice("tag key", &w[0].raw));
-        }
-        if let Some(w) = keyed.windows(2).find(|w| w[0].raw == w[1].raw) {
-            return Err(twice("field key", &w[0].raw));
-        }
-        let strings = fields.iter().filter(|f| f.1 == FieldType::Str).count();
-        let reserve =
-            text.len() + (tags.len() + strings) * (2 * ROW_FAST_MAX + 2) + 32 * fields.len() + 64;
-        Ok(Shape {
-            reserve,
-            measurement: measurement.to_string(),
-            text,
-            meas,
-            tags,
-            fields: keyed,
-            types: fields.iter().map(|f| f.1).collect(),
-        })
-    }
-
-    pub fn measurement(&self) -> &str {
-        &self.measurement
-    }
-
-    /// Number of tag keys (values expected by [`LineBuffer::row`]).
-    pub fn tag_count(&self) -> usize {
-        self.tags.len()
-    }
-
-    /// Number of fields (values expected by [`LineBuffer::row`]).
-    pub fn field_count(&self) -> usize {
-        self.fields.len()
-    }
-
-    /// The type of field `index` (in the order given to [`Shape::new`]).
-    pub fn field_type(&self, index: usize) -> Option<FieldType> {
-        self.types.get(index).copied()
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn wrong_type(key: &str, want: FieldType, got: &FieldValue<'_>) -> Error {
-    Error::invalid_argument(format!(
-        "field {}: value is {:?} but the shape says {want:?}",
-        point::show(key),
-        FieldType::of(got),
-    ))
-}
-
-#[cold]
-#[inline(never)]
-fn wrong_count(shape: &Shape, tags: usize, fields: usize) -> Error {
-    Error::invalid_argument(format!(
-        "shape {}: {} tag values and {} field values expected, got {tags} and {fields}",
-        point::show(&shape.measurement),
-        shape.tags.len(),
-        shape.fields.len()
-    ))
-}
-
-/// Longest tag value or string field value [`LineBuffer::row`] writes on its fast path
-/// (longer ones take the general path; same result).
-const ROW_FAST_MAX: usize = 256;
-
-/// Where a row's values come from (slices for Rust callers, C arrays for the C API), read
-/// in the shape's key order, each at most once on the fast path.
-pub(crate) trait RowValues {
-    /// The value of tag `index` (in the shape's given order).
-    fn tag(&self, index: usize) -> Result<&str>;
-    /// The value of field `index`, which the shape declares as `ty` (`key` for messages).
-    fn field(&self, index: usize, key: &str, ty: FieldType) -> Result<FieldValue<'_>>;
-}
-
-struct SliceRow<'s, 'v> {
-    tags: &'s [&'v str],
-    fields: &'s [FieldValue<'v>],
-}
-
-impl RowValues for SliceRow<'_, '_> {
-    #[inline(always)]
-    fn tag(&self, index: usize) -> Result<&str> {
-        Ok(self.tags[index])
-    }
-    #[inline(always)]
-    fn field(&self, index: usize, key: &str, ty: FieldType) -> Result<FieldValue<'_>> {
-        let v = self.fields[index];
-        if FieldType::of(&v) != ty {
-            return Err(wrong_type(key, ty, &v));
-        }
-        Ok(v)
-    }
-}
-
-impl LineBuffer {
-    /// Write one complete line of `shape` from values: `tags[i]` is the value of the shape's
-    /// i-th tag key, `fields[i]` of its i-th field (of the shape's type), `time` in the
-    /// buffer's precision (None: the server's clock). The line is what the same calls on a
-    /// point would give (an empty tag value or a NaN/±Inf float is not written, default tags
-    /// win). Error if a line is open, on a wrong number or type of values, or as those calls;
-    /// an error changes nothing.
-    pub fn row(
-        &mut self,
-        shape: &Shape,
-        tags: &[&str],
-        fields: &[FieldValue<'_>],
-        time: Option<i64>,
-    ) -> Result<()> {
-        if tags.len() != shape.tags.len() || fields.len() != shape.fields.len() {
-            return Err(wrong_count(shape, tags.len(), fields.len()));
-        }
-        self.row_from(shape, &SliceRow { tags, fields }, time)
-    }
-
-    /// [`LineBuffer::row`] with the values read from `src` (which has one per key).
-    #[inline]
-    pub(crate) fn row_from<V: RowValues>(
-        &mut self,
-        shape: &Shape,
-        src: &V,
-        time: Option<i64>,
-    ) -> Result<()> {
-        if self.open {
-            return Err(line_still_open());
-        }
-        if let Some(t) = time {
-            point::check_time(t, self.precision)?;
-        }
-        if !self.defaults.is_empty() {
-            return self.row_by_calls(shape, src, time);
-        }
-        let sep = self.lines > 0;
-        let mut cache = self.time_cache;
-        let mut t = self.tail(shape.reserve);
-        if sep {
-            put::byte(b'\n', &mut t);
-        }
-        let start = t.n;
-        put::bytes(&shape.text[shape.meas.clone()], &mut t);
-        for k in &shape.tags {
-            let v = src.tag(k.index)?;
-            if v.is_empty() {
-                continue;
-            }
-            if v.len() > ROW_FAST_MAX {
-                return self.row_by_calls(shape, src, time);
-            }
-            let esc = point::check_tag_value(&k.raw, v)?;
-            put::bytes(&shape.text[k.text.clone()], &mut t);
-            put::key(v.as_bytes(), esc, &mut t);
-        }
-        if t.n - start > MAX_KEY_LEN {
-            return Err(series_key_too_long(&shape.measurement));
-        }
-        let mut sep = b' ';
-        let mut nonfinite = false;
-        for k in &shape.fields {
-            let v = src.field(k.index, &k.raw, k.ty)?;
-            match v {
-                FieldValue::F64(x) if !x.is_finite() => {
-                    nonfinite = true;
-                    continue;
-                }
-                FieldValue::Str(s) if s.len() > ROW_FAST_MAX => {
-                    return self.row_by_calls(shape, src, time);
-                }
-                _ => {}
-            }
-            put::byte(sep, &mut t);
-            sep = b',';
-            put::bytes(&shape.text[k.text.clone()], &mut t);
-            put::value(v, &mut t);
-        }
-        if sep == b' ' {
-            return Err(nothing_to_write(&shape.measurement, nonfinite));
-        }
-        if let Some(time) = time {
-            put::byte(b' ', &mut t);
-            put::time(time, &mut cache, &mut t);
-        }
-        let end = t.n;
-        self.time_cache = cache;
-        self.end = end;
-        self.close_line();
-        Ok(())
-    }
-
-    /// [`LineBuffer::row`] through the general calls: a buffer with default tags (which the
-    /// shape's text does not include), or long values.
-    #[cold]
-    #[inline(never)]
-    fn row_by_calls<V: RowValues>(
-        &mut self,
-        shape: &Shape,
-        src: &V,
-        time: Option<i64>,
-    ) -> Result<()> {
-        let r = (|| {
-            self.begin(&shape.measurement)?;
-            for k in &shape.tags {
-                self.tag(&k.raw, src.tag(k.index)?)?;
-            }
-            for k in &shape.fields {
-                self.field(&k.raw, src.field(k.index, &k.raw, k.ty)?)?;
-            }
-            match time {
-                Some(t) => self.end_at(t),
-                None => self.end(),
-            }
-        })();
-        if r.is_err() {
-            self.discard_line();
-        }
-        r
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Code;
-    use crate::line_protocol::encode_point;
+    use crate::point::encode_point;
     use crate::point::Point;
 
     fn one_line(lb: &LineBuffer) -> String {

@@ -1,79 +1,32 @@
-//! Write APIs: the client handle and the synchronous / batching / asynchronous writers.
+//! Write APIs in the seed's three modes: synchronous (one POST per call), batching and
+//! asynchronous (a background thread per write API).
 //!
-//! `Client` owns the transport and configuration; a `WriteApi` holds an `Arc` of it, so the
-//! client may be dropped before or after its write APIs. Every `WriteApi` method takes `&self`
-//! and is safe to call from many threads at once.
+//! - [`queue`]: the bounded queue (batches, buffer accounting, spare buffers);
+//! - [`sender`]: the background thread (order, retries, 413 splits, exactly-once reports);
+//! - [`background`]: a background write API put together (admission, flush, close, stats);
+//! - [`retry`]: the seed's retry rules as pure functions.
+//!
+//! Every `WriteApi` method takes `&self` and is safe to call from many threads at once.
 
-mod batching;
+mod background;
+mod queue;
+pub mod retry;
+mod sender;
 
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{ClientConfig, Conf, Scope, WriteOptions, WriteType};
+use crate::client::ClientShared;
+use crate::config::{WriteOptions, WriteType};
 use crate::error::{Error, Result};
-use crate::line_buffer::LineBuffer;
-use crate::line_protocol;
-use crate::point::{Point, Precision};
-use crate::transport::Transport;
+use crate::lines::LineBuffer;
+use crate::lp::tags::DefaultTags;
+use crate::point::{encode_point_with, Point};
+use crate::types::Precision;
 
-pub use batching::{BatchInfo, Listener, Stats};
+pub use background::{BatchInfo, Listener, Stats};
 
-/// Shared, immutable client state.
-#[derive(Debug)]
-pub struct ClientShared {
-    pub config: ClientConfig,
-    pub transport: Transport,
-    /// Write-scope options set on the client conf: the base for every write API.
-    pub write_defaults: Conf,
-}
-
-/// A configured InfluxDB client. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Client {
-    shared: Arc<ClientShared>,
-}
-
-impl Client {
-    pub fn new(conf: &Conf) -> Result<Client> {
-        let config = conf.client_config()?;
-        let transport = Transport::new(&config)?;
-        let mut write_defaults = Conf::new();
-        write_defaults.merge_from(conf);
-        Ok(Client {
-            shared: Arc::new(ClientShared {
-                config,
-                transport,
-                write_defaults,
-            }),
-        })
-    }
-
-    pub fn config(&self) -> &ClientConfig {
-        &self.shared.config
-    }
-
-    /// Create a write API. `overrides` holds write options; a client-scope key there is an error.
-    pub fn write_api(
-        &self,
-        overrides: Option<&Conf>,
-        listener: Option<Arc<dyn Listener>>,
-    ) -> Result<WriteApi> {
-        let mut conf = self.shared.write_defaults.clone();
-        if let Some(o) = overrides {
-            if let Some(key) = o.keys_in_scope(Scope::Client).next() {
-                return Err(Error::config(format!(
-                    "{key}: is a client option; set it on the conf passed to influx_client_new"
-                )));
-            }
-            conf.merge_from(o);
-        }
-        let opts = conf.write_options()?;
-        WriteApi::new(self.shared.clone(), opts, listener)
-    }
-}
-
-/// Where a batch goes: one POST per distinct value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Destination {
     pub bucket: String,
@@ -104,13 +57,14 @@ impl DestRef<'_> {
 
 enum Mode {
     Synchronous,
-    Background(batching::Batcher),
+    Background(background::Batcher),
 }
 
 /// A write API in one of the seed's three modes.
 pub struct WriteApi {
     shared: Arc<ClientShared>,
-    default_tags: Vec<(String, String)>,
+    /// Checked, sorted and escaped once, when the write API is made.
+    defaults: Arc<DefaultTags>,
     mode: Mode,
 }
 
@@ -121,6 +75,9 @@ impl std::fmt::Debug for WriteApi {
             .finish()
     }
 }
+
+/// Line buffers with fewer bytes than this are copied into the batch, larger ones taken.
+const TAKE_MIN: usize = 4096;
 
 thread_local! {
     static ENCODE_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -143,7 +100,7 @@ fn with_encode_buf<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
 }
 
 impl WriteApi {
-    fn new(
+    pub(crate) fn new(
         shared: Arc<ClientShared>,
         opts: WriteOptions,
         listener: Option<Arc<dyn Listener>>,
@@ -157,6 +114,8 @@ impl WriteApi {
                 Err(i) => tags.insert(i, (k.clone(), v.clone())),
             }
         }
+        // An invalid default tag fails here, not at every write.
+        let defaults = Arc::new(DefaultTags::new(&tags)?);
         let mode = match opts.write_type {
             WriteType::Synchronous if listener.is_some() => {
                 return Err(Error::config(
@@ -166,19 +125,24 @@ impl WriteApi {
             }
             WriteType::Synchronous => Mode::Synchronous,
             WriteType::Batching | WriteType::Asynchronous => {
-                Mode::Background(batching::Batcher::start(shared.clone(), opts, listener)?)
+                Mode::Background(background::Batcher::start(shared.clone(), opts, listener)?)
             }
         };
         Ok(WriteApi {
             shared,
-            default_tags: tags,
+            defaults,
             mode,
         })
     }
 
     /// The default tags applied to every point written through this API (sorted by key).
     pub fn default_tags(&self) -> &[(String, String)] {
-        &self.default_tags
+        self.defaults.given()
+    }
+
+    /// The default tags prepared for encoding (shared with this API's line buffers).
+    pub fn defaults(&self) -> &Arc<DefaultTags> {
+        &self.defaults
     }
 
     /// Resolve where a write goes (org NULL/empty = the client's org), without allocating.
@@ -265,7 +229,7 @@ impl WriteApi {
             if lines > 0 {
                 buf.push(b'\n');
             }
-            line_protocol::encode_point(p, &self.default_tags, buf).map_err(|mut e| {
+            encode_point_with(p, &self.defaults, buf).map_err(|mut e| {
                 if name_index {
                     e.message = format!("point {i}: {}", e.message);
                 }
@@ -285,7 +249,7 @@ impl WriteApi {
         data: &[u8],
         precision: Precision,
     ) -> Result<()> {
-        let lines = line_protocol::count_lines(data)?;
+        let lines = crate::lp::count_lines(data)?;
         let dest = self.destination(bucket, org, precision)?;
         self.submit(dest, data, lines)
     }
@@ -307,7 +271,7 @@ impl WriteApi {
                  influx_lines_end_at) or drop it (influx_lines_discard_line) before writing",
             ));
         }
-        if lines.default_tags() != self.default_tags.as_slice() {
+        if !Arc::ptr_eq(lines.defaults(), &self.defaults) && **lines.defaults() != *self.defaults {
             return Err(Error::invalid_argument(
                 "the line buffer's default tags are not this write API's: make the buffer \
                  for this write API (influx_lines_new(api, ...))",
@@ -322,12 +286,19 @@ impl WriteApi {
                 self.submit(dest, lines.data(), lines.lines())?;
                 lines.clear();
             }
+            Mode::Background(b) if lines.data().len() < TAKE_MIN => {
+                // A small buffer is copied: taking it would hold its whole allocation for a
+                // few lines (a million one-line buffers must not hold a million allocations).
+                b.enqueue(dest, queue::Input::Copy(lines.data()), lines.lines())?;
+                lines.clear();
+            }
             Mode::Background(b) => {
                 // The buffer's storage goes into the batch as it is (no copy on this thread);
-                // the line buffer continues in a spare buffer of the write API.
+                // the line buffer continues in a spare buffer of the write API. The batch
+                // counts the buffer's whole allocation against max_buffer_bytes.
                 let n = lines.lines();
                 let mut data = lines.take_data();
-                match b.enqueue(dest, batching::Input::Take(&mut data), n) {
+                match b.enqueue(dest, queue::Input::Take(&mut data), n) {
                     Ok(spare) => lines.clear_with_storage(spare.unwrap_or_default()),
                     Err(e) => {
                         lines.restore_data(data);
@@ -341,15 +312,22 @@ impl WriteApi {
 
     fn submit(&self, dest: DestRef<'_>, body: &[u8], lines: usize) -> Result<()> {
         match &self.mode {
-            Mode::Synchronous => {
-                self.shared
-                    .transport
-                    .write(dest.org, dest.bucket, dest.precision, body)
-            }
-            Mode::Background(b) => b
-                .enqueue(dest, batching::Input::Copy(body), lines)
-                .map(|_| ()),
+            Mode::Synchronous => post_lines(
+                &self.shared.http,
+                dest.org,
+                dest.bucket,
+                dest.precision,
+                body,
+            ),
+            Mode::Background(b) => b.enqueue(dest, queue::Input::Copy(body), lines).map(|_| ()),
         }
+    }
+
+    /// Whether the calling thread is running a write callback (of any write API) now:
+    /// flush and close refuse to run there (`InvalidArgument`), and the C API keeps the
+    /// handle alive instead of freeing it.
+    pub fn in_callback(&self) -> bool {
+        background::in_callback()
     }
 
     /// Block until every write accepted before this call is delivered or reported failed.
@@ -382,5 +360,135 @@ impl WriteApi {
 impl Drop for WriteApi {
     fn drop(&mut self) {
         let _ = self.close();
+    }
+}
+
+/// `POST /api/v2/write` of one body. `Ok` only for a 2xx answer; failures are marked
+/// retriable by the seed's rules for writes (status >= 429, no answer at all) and carry the
+/// server's `Retry-After`.
+pub(crate) fn post_lines(
+    http: &crate::http::Http,
+    org: &str,
+    bucket: &str,
+    precision: Precision,
+    body: &[u8],
+) -> Result<()> {
+    use crate::http::{Method, Request};
+    let query = [
+        ("org", org),
+        ("bucket", bucket),
+        ("precision", precision.as_str()),
+    ];
+    let headers = [
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Accept", "application/json"),
+    ];
+    let resp = http
+        .send(Request {
+            query: &query,
+            headers: &headers,
+            body: Some(body),
+            ..Request::new(Method::Post, "/api/v2/write")
+        })
+        .map_err(|mut e| {
+            e.retriable = true; // connect/read/timeout failures are retried by the seed
+            e
+        })?;
+    if resp.is_success() {
+        resp.drain(); // the connection returns to the pool
+        return Ok(());
+    }
+    let retry_after = resp
+        .header("Retry-After")
+        .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
+    let mut e = resp.into_error();
+    e.retriable = retry::is_retriable_status(e.http_status);
+    e.retry_after = retry_after;
+    Err(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Client;
+    use crate::config::Conf;
+    use crate::error::Code;
+    use std::sync::atomic::Ordering;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Reports(Mutex<Vec<(Code, usize)>>);
+
+    impl Listener for Reports {
+        fn on_success(&self, b: &BatchInfo<'_>) {
+            self.0.lock().unwrap().push((Code::Ok, b.lines));
+        }
+        fn on_error(&self, b: &BatchInfo<'_>, e: &Error) {
+            self.0.lock().unwrap().push((e.code, b.lines));
+        }
+        fn on_retry(&self, _: &BatchInfo<'_>, _: &Error, _: u32, _: Duration) {}
+    }
+
+    fn unreachable_api(reports: Arc<Reports>) -> WriteApi {
+        let mut conf = Conf::new();
+        conf.set("url", "http://127.0.0.1:9").unwrap();
+        conf.set("token", "t").unwrap();
+        conf.set("org", "o").unwrap();
+        let client = Client::new(&conf).unwrap();
+        let mut w = Conf::new();
+        w.set("max_retries", "0").unwrap();
+        w.set("batch_size", "1000").unwrap();
+        client.write_api(Some(&w), Some(reports)).unwrap()
+    }
+
+    fn point(i: i64) -> Point {
+        let mut p = Point::new("m").unwrap();
+        p.field_i64("v", i).unwrap();
+        p
+    }
+
+    #[test]
+    fn a_panic_on_the_sender_thread_fails_the_batch_and_delivery_goes_on() {
+        let reports = Arc::new(Reports::default());
+        let api = unreachable_api(reports.clone());
+        let Mode::Background(b) = &api.mode else {
+            panic!("batching expected")
+        };
+        b.shared.panic_sends.store(1, Ordering::SeqCst);
+        let pts: Vec<Point> = (0..3).map(point).collect();
+        let refs: Vec<&Point> = pts.iter().collect();
+        api.write_points("b", None, &refs).unwrap();
+        api.flush(Some(Duration::from_secs(30))).unwrap();
+        assert_eq!(*reports.0.lock().unwrap(), [(Code::Internal, 3)]);
+        // the thread lives on: the next batch is sent (and fails as the server is down)
+        api.write_point("b", None, &point(9)).unwrap();
+        api.flush(Some(Duration::from_secs(30))).unwrap();
+        let r = reports.0.lock().unwrap().clone();
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!(
+            matches!(
+                r[1],
+                (Code::Transport | Code::Timeout | Code::RetriesExhausted, 1)
+            ),
+            "{r:?}"
+        );
+        let s = api.stats();
+        assert_eq!((s.accepted, s.failed, s.buffered_lines), (4, 4, 0));
+        api.close().unwrap();
+    }
+
+    #[test]
+    fn an_invalid_default_tag_fails_the_write_api_not_each_write() {
+        let mut conf = Conf::new();
+        conf.set("url", "http://127.0.0.1:9").unwrap();
+        let client = Client::new(&conf).unwrap();
+        for (k, v) in [("time", "x"), ("_field", "y"), ("k", "ends\\")] {
+            let mut w = Conf::new();
+            w.set("write_type", "synchronous").unwrap();
+            w.set(&format!("default_tags.{k}"), v).unwrap();
+            let e = client.write_api(Some(&w), None).unwrap_err();
+            assert_eq!(e.code, Code::InvalidPoint, "{e:?}");
+            assert!(e.message.starts_with("default tag"), "{}", e.message);
+        }
     }
 }

@@ -11,7 +11,7 @@
 //!
 //! Validation happens when a value is set, so that a point that was built without error
 //! encodes without error (except for the "no writable field" case, see
-//! [`crate::line_protocol::encode_point`]). Rules (FACTS §1 and §4):
+//! [`encode_point`]). Rules (FACTS §1 and §4):
 //! - measurement: not empty, does not start with `#` (the server would read the line as a
 //!   comment), at most 65535 bytes;
 //! - tag with an empty key or an empty value: accepted and not emitted (an empty value
@@ -24,418 +24,33 @@
 //!   value or reject the whole batch (the seed appends a space to such tag values instead,
 //!   silently changing them — quirk PY-LP-14).
 
+mod encode;
+mod entries;
+
+pub(crate) use encode::encode_point_then;
+pub use encode::{encode_point, encode_point_with};
+
 use std::fmt;
 
-use crate::error::{Error, Result};
-use crate::line_protocol::put_bytes;
-
-/// Largest measurement / key length the server accepts (bytes).
-pub const MAX_KEY_LEN: usize = 65535;
-/// Largest string field value the server accepts (bytes).
-pub const MAX_STRING_FIELD_LEN: usize = 1 << 20;
-/// Smallest timestamp (in nanoseconds) the server accepts.
-pub const MIN_TIME_NS: i64 = i64::MIN + 2;
-/// Largest timestamp (in nanoseconds) the server accepts.
-pub const MAX_TIME_NS: i64 = i64::MAX - 1;
-
-/// Timestamp precision. The numeric values are part of the C ABI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Precision {
-    #[default]
-    Ns = 0,
-    Us = 1,
-    Ms = 2,
-    S = 3,
-}
-
-impl Precision {
-    /// The value of the `precision` query parameter: "ns", "us", "ms" or "s".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Precision::Ns => "ns",
-            Precision::Us => "us",
-            Precision::Ms => "ms",
-            Precision::S => "s",
-        }
-    }
-
-    /// Parse "ns", "us", "ms" or "s" (ASCII case-insensitive).
-    pub fn parse(s: &str) -> Option<Precision> {
-        [Precision::Ns, Precision::Us, Precision::Ms, Precision::S]
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(s))
-    }
-
-    /// 0 = ns, 1 = us, 2 = ms, 3 = s.
-    pub fn from_i32(v: i32) -> Option<Precision> {
-        match v {
-            0 => Some(Precision::Ns),
-            1 => Some(Precision::Us),
-            2 => Some(Precision::Ms),
-            3 => Some(Precision::S),
-            _ => None,
-        }
-    }
-
-    /// Nanoseconds in one unit of this precision.
-    pub fn nanos_per_unit(self) -> i64 {
-        match self {
-            Precision::Ns => 1,
-            Precision::Us => 1_000,
-            Precision::Ms => 1_000_000,
-            Precision::S => 1_000_000_000,
-        }
-    }
-}
-
-impl fmt::Display for Precision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A borrowed view of a field value.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum FieldValue<'a> {
-    F64(f64),
-    I64(i64),
-    U64(u64),
-    Bool(bool),
-    Str(&'a str),
-}
-
-/// A byte range of the arena.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Span {
-    start: u32,
-    end: u32,
-}
-
-impl Span {
-    const EMPTY: Span = Span { start: 0, end: 0 };
-    fn len(self) -> usize {
-        self.end.saturating_sub(self.start) as usize
-    }
-}
-
-/// `Entry::esc` bits: the string needs escaping (computed when stored, so the encoder copies
-/// plain strings without looking at them again).
-const ESC_KEY: u8 = 1;
-const ESC_VALUE: u8 = 2;
-
-#[derive(Clone, Copy, Debug)]
-enum Value {
-    F64(f64),
-    I64(i64),
-    U64(u64),
-    Bool(bool),
-    Str(Span),
-}
-
-/// A tag (value is always a string) or a field, in three words (written whole: narrow
-/// stores followed by a wide load of the same bytes stall the CPU).
-#[derive(Clone, Copy, Debug)]
-struct Entry {
-    /// first 8 key bytes, big-endian, zero-padded: orders most keys without a memcmp
-    prefix: u64,
-    /// key start (bits 0..32), key length (32..48; keys are at most 65535 bytes),
-    /// value kind (48..52), ESC_KEY | ESC_VALUE (52..56), insertion order (56..64, see
-    /// [`Point::clear`])
-    meta: u64,
-    /// f64 bits, i64/u64 bits, bool, or a string's span (start << 32 | end)
-    payload: u64,
-}
-
-const K_F64: u8 = 0;
-const K_I64: u8 = 1;
-const K_U64: u8 = 2;
-const K_BOOL: u8 = 3;
-const K_STR: u8 = 4;
-
-impl Entry {
-    const EMPTY: Entry = Entry {
-        prefix: 0,
-        meta: 0,
-        payload: 0,
-    };
-
-    #[inline(always)]
-    fn new(prefix: u64, key: Span, value: Value, esc: u8, order: u8) -> Entry {
-        let (kind, payload) = Entry::encode_value(value);
-        Entry {
-            prefix,
-            meta: Entry::pack(key, kind, esc, order),
-            payload,
-        }
-    }
-
-    #[inline(always)]
-    fn pack(key: Span, kind: u8, esc: u8, order: u8) -> u64 {
-        let len = key.len().min(usize::from(u16::MAX)) as u64;
-        u64::from(key.start)
-            | len << 32
-            | u64::from(kind & 0xf) << 48
-            | u64::from(esc & 0xf) << 52
-            | u64::from(order) << 56
-    }
-
-    #[inline(always)]
-    fn kind(&self) -> u8 {
-        (self.meta >> 48) as u8 & 0xf
-    }
-
-    #[inline(always)]
-    fn esc(&self) -> u8 {
-        (self.meta >> 52) as u8 & 0xf
-    }
-
-    /// The setter call (counted from the point's start) that inserted this entry.
-    #[inline(always)]
-    fn order(&self) -> u8 {
-        (self.meta >> 56) as u8
-    }
-
-    #[inline(always)]
-    fn key_len(&self) -> usize {
-        usize::from((self.meta >> 32) as u16)
-    }
-
-    #[inline(always)]
-    fn key(&self) -> Span {
-        let start = self.meta as u32;
-        let len = (self.meta >> 32) as u16;
-        Span {
-            start,
-            end: start.saturating_add(u32::from(len)),
-        }
-    }
-
-    #[inline(always)]
-    fn set_key(&mut self, k: Span) {
-        self.meta = Entry::pack(k, self.kind(), self.esc(), self.order());
-    }
-
-    #[inline(always)]
-    fn value(&self) -> Value {
-        let p = self.payload;
-        match self.kind() {
-            K_F64 => Value::F64(f64::from_bits(p)),
-            K_I64 => Value::I64(p as i64),
-            K_U64 => Value::U64(p),
-            K_STR => Value::Str(Span {
-                start: (p >> 32) as u32,
-                end: p as u32,
-            }),
-            _ => Value::Bool(p != 0),
-        }
-    }
-
-    #[inline(always)]
-    fn encode_value(v: Value) -> (u8, u64) {
-        match v {
-            Value::F64(x) => (K_F64, x.to_bits()),
-            Value::I64(x) => (K_I64, x as u64),
-            Value::U64(x) => (K_U64, x),
-            Value::Bool(x) => (K_BOOL, u64::from(x)),
-            Value::Str(s) => (K_STR, u64::from(s.start) << 32 | u64::from(s.end)),
-        }
-    }
-
-    /// Replace the value and the escaping flags, keeping the key.
-    #[inline(always)]
-    fn set_value(&mut self, v: Value, esc: u8) {
-        let (kind, payload) = Entry::encode_value(v);
-        self.meta = Entry::pack(self.key(), kind, esc, self.order());
-        self.payload = payload;
-    }
-
-    /// Replace the value and its escaping flag, keeping the key and the key's flag.
-    #[inline(always)]
-    fn replace_value(&mut self, v: Value, value_esc: u8) {
-        self.set_value(v, self.esc() & ESC_KEY | value_esc);
-    }
-
-    /// The key's bytes (spans lie inside the arena, which is at most u32::MAX bytes, so the
-    /// end needs no overflow check in usize).
-    #[inline(always)]
-    fn key_in<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
-        let start = self.meta as u32 as usize;
-        let len = usize::from((self.meta >> 32) as u16);
-        arena.get(start..start + len).unwrap_or(&[])
-    }
-
-    /// The string value's bytes; only for entries holding a string (all tags).
-    #[inline(always)]
-    fn str_in<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
-        let start = (self.payload >> 32) as usize;
-        let end = self.payload as u32 as usize;
-        arena.get(start..end).unwrap_or(&[])
-    }
-
-    /// The string value's span (empty for non-string values).
-    #[inline(always)]
-    fn value_span(&self) -> Span {
-        match self.value() {
-            Value::Str(s) => s,
-            _ => Span::EMPTY,
-        }
-    }
-}
-
-#[inline(always)]
-fn load_u32_be(s: &[u8], at: usize) -> u32 {
-    s.get(at..at + 4)
-        .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        .map_or(0, u32::from_be_bytes)
-}
-
-/// The first 8 bytes of `k` as a big-endian number, zero-padded (no byte-wise stores, which
-/// would stall the load that follows them).
-#[inline]
-pub(crate) fn key_prefix(k: &[u8]) -> u64 {
-    let n = k.len();
-    if n >= 8 {
-        return k.first_chunk::<8>().map_or(0, |b| u64::from_be_bytes(*b));
-    }
-    if n >= 4 {
-        let hi = u64::from(load_u32_be(k, 0)) << 32;
-        let lo = (u64::from(load_u32_be(k, n - 4)) << 32) >> ((n - 4) * 8);
-        return hi | lo;
-    }
-    let b = |i: usize, shift: u32| k.get(i).map_or(0, |&x| u64::from(x) << shift);
-    b(0, 56) | b(1, 48) | b(2, 40)
-}
-
-/// Entries stored inline up to this many (no allocation), then on the heap.
-const INLINE: usize = 8;
-
-/// Sorted tags then sorted fields, in one small vector.
-#[derive(Clone)]
-enum Entries {
-    Inline { len: u8, items: [Entry; INLINE] },
-    Heap(Vec<Entry>),
-}
-
-impl Entries {
-    const fn new() -> Entries {
-        Entries::Inline {
-            len: 0,
-            items: [Entry::EMPTY; INLINE],
-        }
-    }
-
-    #[inline]
-    fn as_slice(&self) -> &[Entry] {
-        match self {
-            Entries::Inline { len, items } => items.get(..*len as usize).unwrap_or_default(),
-            Entries::Heap(v) => v,
-        }
-    }
-
-    #[inline]
-    fn get_mut(&mut self, i: usize) -> Option<&mut Entry> {
-        match self {
-            Entries::Inline { len, items } => {
-                items.get_mut(..*len as usize).and_then(|s| s.get_mut(i))
-            }
-            Entries::Heap(v) => v.get_mut(i),
-        }
-    }
-
-    #[inline(always)]
-    fn insert(&mut self, i: usize, e: Entry) {
-        match self {
-            Entries::Inline { len, items } if (*len as usize) < INLINE => {
-                let n = *len as usize;
-                let i = i.min(n);
-                // shift [i, n) up by one; a short loop beats a memmove call here
-                let mut j = n;
-                while j > i {
-                    if let Some(prev) = items.get(j - 1).copied() {
-                        if let Some(slot) = items.get_mut(j) {
-                            *slot = prev;
-                        }
-                    }
-                    j -= 1;
-                }
-                if let Some(slot) = items.get_mut(i) {
-                    *slot = e;
-                }
-                *len += 1;
-            }
-            Entries::Inline { items, .. } => {
-                let mut v = Vec::with_capacity(INLINE * 2);
-                v.extend_from_slice(items);
-                v.insert(i.min(v.len()), e);
-                *self = Entries::Heap(v);
-            }
-            Entries::Heap(v) => v.insert(i.min(v.len()), e),
-        }
-    }
-
-    fn remove(&mut self, i: usize) -> Option<Entry> {
-        match self {
-            Entries::Inline { len, items } => {
-                let n = *len as usize;
-                if i >= n {
-                    return None;
-                }
-                let e = items.get(i).copied();
-                items.copy_within(i + 1..n, i);
-                *len -= 1;
-                e
-            }
-            Entries::Heap(v) => (i < v.len()).then(|| v.remove(i)),
-        }
-    }
-
-    fn clear(&mut self) {
-        self.truncate(0);
-    }
-
-    fn truncate(&mut self, n: usize) {
-        match self {
-            Entries::Inline { len, .. } => *len = (*len).min(n.min(INLINE) as u8),
-            Entries::Heap(v) => v.truncate(n),
-        }
-    }
-
-    /// Keep the entries for which `keep` is true, in order; returns how many of the first
-    /// `ntags` were kept.
-    fn retain(&mut self, ntags: usize, mut keep: impl FnMut(&Entry) -> bool) -> usize {
-        let n = self.as_slice().len();
-        let (mut j, mut kept_tags) = (0, 0);
-        for i in 0..n {
-            let Some(e) = self.as_slice().get(i).copied() else {
-                break;
-            };
-            if keep(&e) {
-                if let Some(slot) = self.get_mut(j) {
-                    *slot = e;
-                }
-                j += 1;
-                if i < ntags {
-                    kept_tags += 1;
-                }
-            }
-        }
-        self.truncate(j);
-        kept_tags
-    }
-}
+use crate::error::Result;
+use crate::lp::rules::*;
+use crate::lp::sink::put_bytes;
+pub use crate::types::{FieldValue, Precision};
+use entries::*;
 
 /// One data point. Build it with [`Point::new`] and the setters, encode it with
-/// [`crate::line_protocol::encode_point`].
+/// [`encode_point`].
 #[derive(Clone)]
 pub struct Point {
     /// `None` only while being dropped. Boxed: a point moves as one pointer (into and out
     /// of the per-thread recycled points, and in callers' collections).
-    d: Option<Box<Data>>,
+    d: Option<Box<PointData>>,
 }
 
-/// The point's state (see [`Point`]).
+/// The point's state (see [`Point`]): what a point's one allocation holds. Opaque; the
+/// C API hands it out as the `influx_point` handle ([`Point::into_box`]).
 #[derive(Clone)]
-struct Data {
+pub struct PointData {
     /// the keys of the reused shape (`..keys_end`, see [`Point::clear`]), then the
     /// measurement, then keys and values in insertion order (plus garbage)
     arena: Vec<u8>,
@@ -534,285 +149,70 @@ fn find(arena: &[u8], entries: &[Entry], kp: u64, key: &[u8]) -> std::result::Re
     Err(0)
 }
 
-/// A user string for an error message: Debug-quoted, cut after 64 bytes.
-pub(crate) fn show(s: &str) -> String {
-    const MAX: usize = 64;
-    if s.len() <= MAX {
-        return format!("{s:?}");
-    }
-    let mut cut = MAX;
-    while !s.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{:?}... ({} bytes)", s.get(..cut).unwrap_or(""), s.len())
-}
-
-const fn repeat(b: u8) -> u64 {
-    (b as u64) * 0x0101_0101_0101_0101
-}
-const LO: u64 = repeat(0x01);
-const HI: u64 = repeat(0x80);
-
-#[inline(always)]
-fn load_u64_le(s: &[u8], at: usize) -> u64 {
-    s.get(at..at + 8)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .map_or(0, u64::from_le_bytes)
-}
-
-#[inline(always)]
-fn load_u32_le(s: &[u8], at: usize) -> u64 {
-    s.get(at..at + 4)
-        .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
-}
-
-/// Run `word` over all bytes of `s` (any 8-byte words; bytes may be seen twice, and short
-/// strings are padded with `pad`). True if `word` is true for any of them.
-#[inline(always)]
-fn any_word(s: &[u8], pad: u8, word: impl Fn(u64) -> bool) -> bool {
-    let n = s.len();
-    if n >= 8 {
-        let mut i = 0;
-        while i + 8 <= n {
-            if word(load_u64_le(s, i)) {
-                return true;
-            }
-            i += 8;
-        }
-        return i < n && word(load_u64_le(s, n - 8));
-    }
-    if n >= 4 {
-        return word(load_u32_le(s, 0) | load_u32_le(s, n - 4) << 32);
-    }
-    let b = |i: usize, shift: u32| u64::from(s.get(i).copied().unwrap_or(pad)) << shift;
-    word(b(0, 0) | b(1, 8) | b(2, 16) | u64::from_le_bytes([pad; 8]) & !0xff_ffff)
-}
-
-/// True if `s` needs no escaping as a measurement, key or tag value and has no backslash:
-/// no byte below 0x21 (space, LF, TAB, CR, other controls), `,`, `=` or `\\`. Eight bytes at a
-/// time; a `false` only means "look closer".
-#[inline]
-pub(crate) fn is_plain(s: &[u8]) -> bool {
-    // One "any byte matches" test for all four conditions: each `y - LO` (or `x - 0x21s`)
-    // term sets a byte's high bit where that byte is zero (below 0x21), borrows only
-    // propagating above a real match, and `!x & HI` is shared because every pattern byte is
-    // below 0x80 (so `x ^ c` has the same high bits as `x`).
-    !any_word(s, b'a', |x| {
-        (x.wrapping_sub(repeat(0x21))
-            | (x ^ repeat(b',')).wrapping_sub(LO)
-            | (x ^ repeat(b'=')).wrapping_sub(LO)
-            | (x ^ repeat(b'\\')).wrapping_sub(LO))
-            & !x
-            & HI
-            != 0
-    })
-}
-
-/// True if a string field value needs escaping (has `"` or `\\`).
-#[inline]
-pub(crate) fn string_needs_escape(s: &[u8]) -> bool {
-    any_word(s, 0, |x| {
-        ((x ^ repeat(b'"')).wrapping_sub(LO) | (x ^ repeat(b'\\')).wrapping_sub(LO)) & !x & HI != 0
-    })
-}
-
-/// Whether `s` has a backslash at its end or directly before one of `specials`: a place where
-/// the line protocol cannot represent a literal backslash.
-pub(crate) fn has_bad_backslash(s: &[u8], specials: &[u8]) -> bool {
-    let mut it = s.iter().peekable();
-    while let Some(&b) = it.next() {
-        if b == b'\\' {
-            match it.peek() {
-                None => return true,
-                Some(&&n) if specials.contains(&n) => return true,
-                _ => {}
-            }
-        }
-    }
-    false
-}
-
-const KEY_SPECIALS: &[u8] = b", =";
-const MEASUREMENT_SPECIALS: &[u8] = b", ";
-
-/// Why a string was refused (small, so the checks return in registers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Bad {
-    Empty,
-    Hash,
-    Reserved,
-    TooLong,
-    Backslash,
-}
-
-/// What was checked, for the message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum What {
-    Measurement,
-    TagKey,
-    TagValue,
-    FieldKey,
-}
-
-/// Build the error for a refused string (cold: only on the error path).
-#[cold]
-#[inline(never)]
-fn bad(what: What, key: &str, value: &str, why: Bad) -> Error {
-    let subject = match what {
-        What::Measurement => format!("measurement {}", show(key)),
-        What::TagKey => format!("tag key {}", show(key)),
-        What::TagValue => format!("tag {}: value {}", show(key), show(value)),
-        What::FieldKey => format!("field key {}", show(key)),
-    };
-    let detail = match why {
-        Bad::Empty => "must not be empty".to_string(),
-        Bad::Hash => "starts with '#': the server would read the line as a comment".to_string(),
-        Bad::Reserved => {
-            "is reserved by InfluxDB (_measurement, _field and time cannot be tag keys)".to_string()
-        }
-        Bad::TooLong => format!("is longer than {MAX_KEY_LEN} bytes"),
-        Bad::Backslash => format!(
-            "has a backslash at the end or directly before {}, which line protocol cannot \
-             represent (the server would read another value)",
-            if what == What::Measurement {
-                "',' or ' '"
-            } else {
-                "',', ' ' or '='"
-            }
-        ),
-    };
-    Error::invalid_point(format!("{subject} {detail}"))
-}
-
-#[cold]
-#[inline(never)]
-fn too_large() -> Error {
-    Error::invalid_point("point is too large (more than 4 GiB of text)")
-}
-
-/// Length and backslash rules; Ok(true) if `s` needs escaping.
-#[inline(always)]
-fn check_text(s: &str, specials: &[u8]) -> std::result::Result<bool, Bad> {
-    if s.len() > MAX_KEY_LEN {
-        return Err(Bad::TooLong);
-    }
-    if is_plain(s.as_bytes()) {
-        return Ok(false);
-    }
-    if has_bad_backslash(s.as_bytes(), specials) {
-        return Err(Bad::Backslash);
-    }
-    Ok(true)
-}
-
-#[inline(always)]
-fn check_measurement_fast(m: &str) -> std::result::Result<bool, Bad> {
-    match m.as_bytes().first() {
-        None => Err(Bad::Empty),
-        Some(b'#') => Err(Bad::Hash),
-        _ => check_text(m, MEASUREMENT_SPECIALS),
-    }
-}
-
-#[inline(always)]
-fn check_tag_key_fast(key: &str) -> std::result::Result<bool, Bad> {
-    if matches!(key, "_measurement" | "_field" | "time") {
-        return Err(Bad::Reserved);
-    }
-    check_text(key, KEY_SPECIALS)
-}
-
-#[inline(always)]
-fn check_field_key_fast(key: &str) -> std::result::Result<bool, Bad> {
-    if key.is_empty() {
-        return Err(Bad::Empty);
-    }
-    check_text(key, KEY_SPECIALS)
-}
-
-/// Checks a measurement name; Ok(true) if it needs escaping.
-#[inline(always)]
-pub(crate) fn check_measurement(m: &str) -> Result<bool> {
-    check_measurement_fast(m).map_err(|b| bad(What::Measurement, m, "", b))
-}
-
-/// Checks a non-empty tag key; Ok(true) if it needs escaping.
-#[inline]
-pub(crate) fn check_tag_key(key: &str) -> Result<bool> {
-    check_tag_key_fast(key).map_err(|b| bad(What::TagKey, key, "", b))
-}
-
-/// Checks a non-empty tag value (`key` names it in the message); Ok(true) if it needs escaping.
-#[inline]
-pub(crate) fn check_tag_value(key: &str, value: &str) -> Result<bool> {
-    check_text(value, KEY_SPECIALS).map_err(|b| bad(What::TagValue, key, value, b))
-}
-
-/// Checks a field key; Ok(true) if it needs escaping.
-#[inline]
-pub(crate) fn check_field_key(key: &str) -> Result<bool> {
-    check_field_key_fast(key).map_err(|b| bad(What::FieldKey, key, "", b))
-}
-
-/// Checks a string field value's length (at most 1 MiB).
-#[inline]
-pub(crate) fn check_string_len(key: &str, v: &str) -> Result<()> {
-    if v.len() > MAX_STRING_FIELD_LEN {
-        return Err(Error::invalid_point(format!(
-            "field {}: string value of {} bytes is longer than {MAX_STRING_FIELD_LEN} bytes (1 MiB)",
-            show(key),
-            v.len()
-        )));
-    }
-    Ok(())
-}
-
-/// Checks that `time` in `precision` units is an instant the server accepts
-/// ([`MIN_TIME_NS`]..=[`MAX_TIME_NS`] nanoseconds).
-#[inline]
-pub(crate) fn check_time(time: i64, precision: Precision) -> Result<()> {
-    match time.checked_mul(precision.nanos_per_unit()) {
-        Some(ns) if (MIN_TIME_NS..=MAX_TIME_NS).contains(&ns) => Ok(()),
-        _ => Err(Error::invalid_point(format!(
-            "time {time} {precision} is outside the range InfluxDB accepts \
-             ({MIN_TIME_NS}..={MAX_TIME_NS} ns)"
-        ))),
-    }
-}
-
-/// The last small point dropped on each thread is kept for reuse by [`Point::new`] (one
-/// per thread: its entries inline, its arena at most `RECYCLE_MAX_ARENA` bytes).
+/// Dropped small points are kept per thread for reuse by [`Point::new`]: up to
+/// `RECYCLE_MAX` of them, each with its entries inline and an arena of at most
+/// `RECYCLE_MAX_ARENA` bytes (a few KiB per thread, freed when the thread exits). This is the
+/// one point pool: the C API's points are the same allocations ([`Point::into_box`]).
+const RECYCLE_MAX: usize = 4;
 const RECYCLE_MAX_ARENA: usize = 1024;
 
 thread_local! {
-    static RECYCLED: std::cell::Cell<Option<Box<Data>>> = const { std::cell::Cell::new(None) };
+    // boxed on purpose: the pool hands back the very allocation a point lives in
+    #[allow(clippy::vec_box)]
+    static RECYCLED: std::cell::RefCell<Vec<Box<PointData>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// A dropped small point is kept for the thread's next [`Point::new`] (replacing the one
-/// kept before, which is freed); during thread teardown it is simply freed.
+/// A point's allocation from this thread's pool, if any.
+#[inline]
+fn recycled() -> Option<Box<PointData>> {
+    RECYCLED
+        .try_with(|r| r.try_borrow_mut().ok().and_then(|mut v| v.pop()))
+        .ok()
+        .flatten()
+}
+
+/// Keep `d` for reuse if it is small and the pool has room; else free it. During thread
+/// teardown (or a re-entrant call) it is simply freed.
+#[inline]
+fn recycle(d: Box<PointData>) {
+    if !d.is_small(RECYCLE_MAX_ARENA) {
+        return;
+    }
+    let mut d = Some(d);
+    let _ = RECYCLED.try_with(|r| {
+        if let Ok(mut v) = r.try_borrow_mut() {
+            if v.len() < RECYCLE_MAX {
+                if v.capacity() == 0 {
+                    v.reserve_exact(RECYCLE_MAX);
+                }
+                if let Some(d) = d.take() {
+                    v.push(d);
+                }
+            }
+        }
+    });
+}
+
 impl Drop for Point {
     fn drop(&mut self) {
         if let Some(d) = self.d.take() {
-            if d.is_small(RECYCLE_MAX_ARENA) {
-                let _ = RECYCLED.try_with(|r| r.replace(Some(d)));
-            }
+            recycle(d);
         }
     }
 }
 
 /// What a point reads as while it is being dropped (never observable from outside).
-static EMPTY: Data = Data::empty();
+static EMPTY: PointData = PointData::empty();
 
 impl Point {
     #[inline(always)]
-    fn d(&self) -> &Data {
+    fn d(&self) -> &PointData {
         self.d.as_deref().unwrap_or(&EMPTY)
     }
 
     #[inline(always)]
-    fn d_mut(&mut self) -> &mut Data {
-        self.d.get_or_insert_with(|| Box::new(Data::empty()))
+    fn d_mut(&mut self) -> &mut PointData {
+        self.d.get_or_insert_with(|| Box::new(PointData::empty()))
     }
 
     /// A new point with no tags, no fields and no time.
@@ -824,8 +224,7 @@ impl Point {
     /// keys as the dropped one gets the shape reuse `clear` describes. It behaves exactly
     /// like a freshly allocated point.
     pub fn new(measurement: &str) -> Result<Point> {
-        let recycled = RECYCLED.try_with(|r| r.take()).ok().flatten();
-        match recycled {
+        match recycled() {
             Some(d) => {
                 let mut p = Point { d: Some(d) };
                 p.clear(measurement)?; // on error `p` goes back (Drop)
@@ -835,10 +234,23 @@ impl Point {
         }
     }
 
+    /// The point's one allocation, for a handle held outside Rust (the C API). Give it back
+    /// with [`Point::from_box`]; it returns to the pool when that point is dropped.
+    pub fn into_box(mut self) -> Box<PointData> {
+        self.d
+            .take()
+            .unwrap_or_else(|| Box::new(PointData::empty()))
+    }
+
+    /// The point whose allocation [`Point::into_box`] gave out.
+    pub fn from_box(d: Box<PointData>) -> Point {
+        Point { d: Some(d) }
+    }
+
     /// A new point that is never a recycled one.
     fn allocate(measurement: &str) -> Result<Point> {
         Ok(Point {
-            d: Some(Box::new(Data::allocate(measurement)?)),
+            d: Some(Box::new(PointData::allocate(measurement)?)),
         })
     }
 
@@ -938,7 +350,7 @@ impl Point {
         self.d().field_count()
     }
 
-    /// See [`Data::is_partial`].
+    /// See [`PointData::is_partial`].
     #[inline(always)]
     pub(crate) fn is_partial(&self) -> bool {
         self.d().is_partial()
@@ -954,11 +366,6 @@ impl Point {
             d.materialize();
         }
         p
-    }
-
-    /// Small enough to keep for reuse after its owner is done with it.
-    pub(crate) fn is_small(&self, max_arena: usize) -> bool {
-        self.d().is_small(max_arena)
     }
 
     /// Encoder access: the measurement and whether it needs escaping.
@@ -986,10 +393,10 @@ impl Point {
     }
 }
 
-impl Data {
-    fn allocate(measurement: &str) -> Result<Data> {
+impl PointData {
+    fn allocate(measurement: &str) -> Result<PointData> {
         let measurement_esc = check_measurement(measurement)?;
-        let mut p = Data::empty();
+        let mut p = PointData::empty();
         p.arena = Vec::with_capacity(measurement.len() + 112);
         put_bytes(&mut p.arena, measurement.as_bytes());
         p.measurement = Span {
@@ -1001,8 +408,8 @@ impl Data {
     }
 
     /// No measurement, no allocation (a placeholder; not a valid point to encode).
-    const fn empty() -> Data {
-        Data {
+    const fn empty() -> PointData {
+        PointData {
             arena: Vec::new(),
             measurement: Span::EMPTY,
             measurement_esc: false,
@@ -1524,22 +931,6 @@ impl fmt::Debug for Point {
     }
 }
 
-/// Test helper shared by the point and line-protocol tests.
-#[cfg(test)]
-pub(crate) fn assert_invalid_point<T: fmt::Debug>(r: Result<T>, needle: &str) {
-    match r {
-        Err(e) => {
-            assert_eq!(e.code, crate::error::Code::InvalidPoint, "{e:?}");
-            assert!(
-                e.message.contains(needle),
-                "{:?} does not contain {needle:?}",
-                e.message
-            );
-        }
-        Ok(v) => panic!("expected an InvalidPoint error, got Ok({v:?})"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2003,7 +1394,7 @@ mod tests {
         };
         let state = |p: &Point| {
             let mut line = Vec::new();
-            let enc = crate::line_protocol::encode_point(p, &[], &mut line).map_err(|e| e.message);
+            let enc = encode_point(p, &[], &mut line).map_err(|e| e.message);
             let tags: Vec<(String, String)> = p
                 .tags()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
