@@ -8,7 +8,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/influxdb-client-install.XXXXXX")
 trap 'rm -rf "${tmp}"' EXIT
 cmake --install "${build}" --prefix "${tmp}/prefix" >/dev/null
 test -L "${tmp}/prefix/lib/libinfluxdb_client.so.0"
-readelf -d "${tmp}/prefix/lib/libinfluxdb_client.so.0.1.0" | grep -q 'SONAME.*libinfluxdb_client.so.0'
+version=$(sed -n "s/^version = \"\(.*\)\"/\1/p" "${root}/Cargo.toml" | head -1)
+readelf -d "${tmp}/prefix/lib/libinfluxdb_client.so.${version}" | grep -q 'SONAME.*libinfluxdb_client.so.0'
 cmake -S "${root}/tests/cmake-consumer" -B "${tmp}/consumer" -DCMAKE_PREFIX_PATH="${tmp}/prefix" >/dev/null
 cmake --build "${tmp}/consumer" >/dev/null
 LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/consumer/consumer"

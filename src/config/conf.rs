@@ -90,6 +90,22 @@ impl Conf {
         self.get(key).or_else(|| spec(key).and_then(|s| s.default))
     }
 
+    /// The value of `key` as it may be shown, exactly as `Debug` shows it: a secret as `***`,
+    /// a URL or proxy without its user information; the table's default if unset; `""` if
+    /// it has none; a default tag (`default_tags.<name>`) as given. Error: unknown key.
+    pub fn get_shown(&self, key: &str) -> Result<String> {
+        if key.starts_with(DEFAULT_TAG_PREFIX) {
+            return Ok(self.get(key).unwrap_or("").to_string());
+        }
+        if spec(key).is_none() {
+            return Err(unknown_key(key));
+        }
+        Ok(self
+            .get_or_default(key)
+            .map(|v| display_value(key, v))
+            .unwrap_or_default())
+    }
+
     /// Apply the seed's environment variables from the process environment.
     pub fn load_env(&mut self) -> Result<()> {
         let mut vars = Vec::new();

@@ -147,17 +147,9 @@ pub extern "C" fn influx_conf_get(
         // SAFETY: size is NULL or writable (caller contract).
         let size =
             unsafe { size.as_mut() }.ok_or_else(|| Error::invalid_argument("size is NULL"))?;
-        let value = if k.starts_with("default_tags.") {
-            c.conf.get(k).unwrap_or("")
-        } else {
-            let spec = crate::config::spec(k)
-                .ok_or_else(|| Error::config(format!("{k}: unknown configuration key")))?;
-            match c.conf.get_or_default(k) {
-                Some(_) if matches!(spec.kind, crate::config::Kind::Secret) => "***",
-                Some(v) => v,
-                None => "",
-            }
-        };
+        // What Debug shows: no secret, no password inside a URL (decided by the core).
+        let value = c.conf.get_shown(k)?;
+        let value = value.as_str();
         let needed = value.len() + 1;
         let capacity = std::mem::replace(size, needed);
         if buf.is_null() || capacity < needed {
@@ -234,6 +226,27 @@ mod tests {
         let rc = influx_conf_get(conf, c"url".as_ptr(), std::ptr::null_mut(), &mut size);
         assert_eq!(rc, super::super::INFLUX_ERR_INVALID_ARG);
         assert_eq!(size, "http://localhost:8086".len() + 1);
+        influx_conf_free(conf);
+    }
+
+    #[test]
+    fn conf_get_shows_what_debug_shows_no_password_in_urls() {
+        let conf = influx_conf_new();
+        for (k, v) in [
+            (c"url", c"http://user:URL-PW-1@db:8086"),
+            (c"proxy", c"http://px:PROXY-PW-2@proxy:3128"),
+        ] {
+            let rc = influx_conf_set(conf, k.as_ptr(), v.as_ptr(), std::ptr::null_mut(), 0);
+            assert_eq!(rc, 0);
+        }
+        let (rc, url) = get(conf, c"url");
+        assert_eq!((rc, url.as_str()), (0, "http://***@db:8086"));
+        let (rc, proxy) = get(conf, c"proxy");
+        assert_eq!((rc, proxy.as_str()), (0, "http://***@proxy:3128"));
+        // SAFETY: a live conf.
+        let debug = format!("{:?}", unsafe { &(*conf).conf });
+        assert!(debug.contains(&url) && debug.contains(&proxy), "{debug}");
+        assert!(!debug.contains("PW-"), "{debug}");
         influx_conf_free(conf);
     }
 
