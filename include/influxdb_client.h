@@ -97,40 +97,6 @@ typedef int influx_result;
 typedef int influx_precision;
 
 /*
- Counters of a write API, in lines (retries: requests). All zero in synchronous mode.
- */
-typedef struct influx_write_stats {
-  /*
-   Lines accepted by write calls that returned INFLUX_OK.
-   */
-  uint64_t accepted;
-  /*
-   Lines acknowledged by the server.
-   */
-  uint64_t written;
-  /*
-   Lines reported failed (error callback), excluding dropped.
-   */
-  uint64_t failed;
-  /*
-   Lines dropped from the full buffer (drop_oldest).
-   */
-  uint64_t dropped;
-  /*
-   HTTP retries performed.
-   */
-  uint64_t retries;
-  /*
-   Lines buffered now (queued or in flight).
-   */
-  uint64_t buffered_lines;
-  /*
-   Bytes buffered now.
-   */
-  uint64_t buffered_bytes;
-} influx_write_stats;
-
-/*
  Batch information passed to callbacks. Pointers are valid only during the callback.
  */
 typedef struct influx_batch {
@@ -223,6 +189,40 @@ typedef union influx_value {
 } influx_value;
 
 /*
+ Counters of a write API, in lines (retries: requests). All zero in synchronous mode.
+ */
+typedef struct influx_write_stats {
+  /*
+   Lines accepted by write calls that returned INFLUX_OK.
+   */
+  uint64_t accepted;
+  /*
+   Lines acknowledged by the server.
+   */
+  uint64_t written;
+  /*
+   Lines reported failed (error callback), excluding dropped.
+   */
+  uint64_t failed;
+  /*
+   Lines dropped from the full buffer (drop_oldest).
+   */
+  uint64_t dropped;
+  /*
+   HTTP retries performed.
+   */
+  uint64_t retries;
+  /*
+   Lines buffered now (queued or in flight).
+   */
+  uint64_t buffered_lines;
+  /*
+   Bytes buffered now.
+   */
+  uint64_t buffered_bytes;
+} influx_write_stats;
+
+/*
  Success.
  */
 #define INFLUX_OK 0
@@ -298,6 +298,37 @@ typedef union influx_value {
 #define INFLUX_ERR_RETRIES_EXHAUSTED 14
 
 /*
+ The server reported a Flux error in the result (an `error,reference` table); message and
+ reference on the query handle.
+ */
+#define INFLUX_ERR_QUERY 15
+
+/*
+ The response is not what the protocol says (annotated CSV, JSON).
+ */
+#define INFLUX_ERR_PARSE 16
+
+/*
+ The accessor does not fit the column's type.
+ */
+#define INFLUX_ERR_TYPE 17
+
+/*
+ The cell is null: empty and its column has no #default.
+ */
+#define INFLUX_ERR_NULL 18
+
+/*
+ The cell's text does not convert to its type (syntax or range).
+ */
+#define INFLUX_ERR_VALUE 19
+
+/*
+ No such column, bucket or organization (HTTP 404 or an empty answer).
+ */
+#define INFLUX_ERR_NOT_FOUND 20
+
+/*
  Nanoseconds (the default).
  */
 #define INFLUX_PRECISION_NS 0
@@ -364,20 +395,18 @@ int influx_last_http_status(void);
 const char *influx_last_server_message(void);
 
 /*
- Static text for a result code ("unknown result code" for unknown values). Never NULL.
- Thread-safe.
+ Set delivery-report callbacks on a write API's conf (any may be NULL). Used only by
+ batching/asynchronous write APIs. Threads: success, retry and error callbacks run on the
+ write API's background thread, except the error callback for a batch dropped under
+ `buffer_full_policy=drop_oldest`, which runs on the thread whose write made room, and for
+ batches close() gives up on, which runs on the closing thread. Callbacks never run
+ concurrently with each other for one write API except those two cases. A callback may
+ call influx_write*() (re-entrant; under policy `block` a full buffer then returns
+ INFLUX_ERR_BUFFER_FULL at once instead of waiting); it must not call influx_flush*() or
+ influx_write_api_close() (they return INFLUX_ERR_INVALID_ARG there). `user_data` must
+ stay valid until influx_write_api_close() returns; no callback runs after that.
  */
-const char *influx_strerror(influx_result code);
-
-/*
- Library version string, e.g. "0.1.0". Static; never NULL.
- */
-const char *influx_version(void);
-
-/*
- Library version as 0xMMmmpp00 (same layout as INFLUXDB_CLIENT_VERSION).
- */
-int influx_version_int(void);
+influx_result influx_conf_set_callbacks(struct influx_conf *conf, influx_success_cb on_success, influx_error_cb on_error, influx_retry_cb on_retry, void *user_data);
 
 /*
  Create a client from `conf`, which is ALWAYS consumed (freed), on success and failure.
@@ -392,63 +421,20 @@ struct influx_client *influx_client_new(struct influx_conf *conf, char *errstr, 
 void influx_client_free(struct influx_client *client);
 
 /*
- Create a write API. `write_options` (write options such as write_type, batch_size,
- default_tags.<name>, and callbacks) is consumed, on success and failure; NULL means the
- defaults (write_type=batching, as the seed). Write options set on the client's conf are
- the base that `write_options` overrides. Batching/asynchronous APIs start one background
- thread. Returns NULL on error (reason in `errstr`, may be NULL).
+ Static text for a result code ("unknown result code" for unknown values). Never NULL.
+ Thread-safe.
  */
-struct influx_write_api *influx_write_api_new(struct influx_client *client, struct influx_conf *write_options, char *errstr, size_t errstr_size);
+const char *influx_strerror(influx_result code);
 
 /*
- Write one point to `bucket` in `org` (NULL = the client's org), with the write API's
- default tags. Synchronous: returns after the server answered (INFLUX_ERR_HTTP with
- influx_last_http_status()/influx_last_server_message(), INFLUX_ERR_TRANSPORT,
- INFLUX_ERR_TIMEOUT). Batching/asynchronous: validates, encodes, copies and returns
- (INFLUX_ERR_BUFFER_FULL, INFLUX_ERR_CLOSED); the outcome arrives via callbacks. The
- point is not modified or retained.
+ Library version string, e.g. "0.1.0". Static; never NULL.
  */
-influx_result influx_write(struct influx_write_api *api, const char *bucket, const char *org, const struct influx_point *point);
+const char *influx_version(void);
 
 /*
- Write `n` points (an array of pointers). All are validated first: if one is invalid
- nothing is written (the error names its index). Points are grouped by precision.
+ Library version as 0xMMmmpp00 (same layout as INFLUXDB_CLIENT_VERSION).
  */
-influx_result influx_write_points(struct influx_write_api *api, const char *bucket, const char *org, const struct influx_point *const *points, size_t n);
-
-/*
- Write raw line protocol: `len` bytes of UTF-8 (not NUL-terminated needed), one or more
- lines separated by '\n', timestamps in `precision`. Default tags are not added (as the
- seed). Results as influx_write().
- */
-influx_result influx_write_lp(struct influx_write_api *api, const char *bucket, const char *org, const char *data, size_t len, influx_precision precision);
-
-/*
- Block until every point accepted before this call has been delivered or reported failed
- (its success/error callback has returned). Synchronous mode: returns INFLUX_OK at once.
- */
-influx_result influx_flush(struct influx_write_api *api);
-
-/*
- As influx_flush(), but gives up after `timeout_ms` with INFLUX_ERR_TIMED_OUT (the data
- stays queued). A negative timeout waits without limit.
- */
-influx_result influx_flush_timeout(struct influx_write_api *api, int64_t timeout_ms);
-
-/*
- Copy the write API's counters into `*out`.
- */
-influx_result influx_write_api_stats(const struct influx_write_api *api, struct influx_write_stats *out);
-
-/*
- Deliver everything pending (waiting at most max_close_wait, plus at most one request
- `timeout` already under way), report anything undelivered through the error callback
- (INFLUX_ERR_TIMED_OUT), stop the background thread, and free the handle — always, even
- when it returns an error. Returns INFLUX_ERR_TIMED_OUT if something was not delivered in
- time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from one of
- this API's own callbacks it does nothing and returns INFLUX_ERR_INVALID_ARG.
- */
-influx_result influx_write_api_close(struct influx_write_api *api);
+int influx_version_int(void);
 
 /*
  Create an empty configuration (every option at its default). Never NULL.
@@ -490,20 +476,6 @@ influx_result influx_conf_load_file(struct influx_conf *conf, const char *path, 
  Unknown key: INFLUX_ERR_CONFIG. `default_tags.<name>` reads a default tag.
  */
 influx_result influx_conf_get(const struct influx_conf *conf, const char *key, char *buf, size_t *size);
-
-/*
- Set delivery-report callbacks on a write API's conf (any may be NULL). Used only by
- batching/asynchronous write APIs. Threads: success, retry and error callbacks run on the
- write API's background thread, except the error callback for a batch dropped under
- `buffer_full_policy=drop_oldest`, which runs on the thread whose write made room, and for
- batches close() gives up on, which runs on the closing thread. Callbacks never run
- concurrently with each other for one write API except those two cases. A callback may
- call influx_write*() (re-entrant; under policy `block` a full buffer then returns
- INFLUX_ERR_BUFFER_FULL at once instead of waiting); it must not call influx_flush*() or
- influx_write_api_close() (they return INFLUX_ERR_INVALID_ARG there). `user_data` must
- stay valid until influx_write_api_close() returns; no callback runs after that.
- */
-influx_result influx_conf_set_callbacks(struct influx_conf *conf, influx_success_cb on_success, influx_error_cb on_error, influx_retry_cb on_retry, void *user_data);
 
 /*
  Create a line buffer whose timestamps are in `precision`. `api` (may be NULL) is the write
@@ -703,6 +675,65 @@ influx_result influx_point_to_line_protocol(const struct influx_point *point, ch
  NULL is a no-op.
  */
 void influx_string_free(char *s);
+
+/*
+ Create a write API. `write_options` (write options such as write_type, batch_size,
+ default_tags.<name>, and callbacks) is consumed, on success and failure; NULL means the
+ defaults (write_type=batching, as the seed). Write options set on the client's conf are
+ the base that `write_options` overrides. Batching/asynchronous APIs start one background
+ thread. Returns NULL on error (reason in `errstr`, may be NULL).
+ */
+struct influx_write_api *influx_write_api_new(struct influx_client *client, struct influx_conf *write_options, char *errstr, size_t errstr_size);
+
+/*
+ Write one point to `bucket` in `org` (NULL = the client's org), with the write API's
+ default tags. Synchronous: returns after the server answered (INFLUX_ERR_HTTP with
+ influx_last_http_status()/influx_last_server_message(), INFLUX_ERR_TRANSPORT,
+ INFLUX_ERR_TIMEOUT). Batching/asynchronous: validates, encodes, copies and returns
+ (INFLUX_ERR_BUFFER_FULL, INFLUX_ERR_CLOSED); the outcome arrives via callbacks. The
+ point is not modified or retained.
+ */
+influx_result influx_write(struct influx_write_api *api, const char *bucket, const char *org, const struct influx_point *point);
+
+/*
+ Write `n` points (an array of pointers). All are validated first: if one is invalid
+ nothing is written (the error names its index). Points are grouped by precision.
+ */
+influx_result influx_write_points(struct influx_write_api *api, const char *bucket, const char *org, const struct influx_point *const *points, size_t n);
+
+/*
+ Write raw line protocol: `len` bytes of UTF-8 (not NUL-terminated needed), one or more
+ lines separated by '\n', timestamps in `precision`. Default tags are not added (as the
+ seed). Results as influx_write().
+ */
+influx_result influx_write_lp(struct influx_write_api *api, const char *bucket, const char *org, const char *data, size_t len, influx_precision precision);
+
+/*
+ Block until every point accepted before this call has been delivered or reported failed
+ (its success/error callback has returned). Synchronous mode: returns INFLUX_OK at once.
+ */
+influx_result influx_flush(struct influx_write_api *api);
+
+/*
+ As influx_flush(), but gives up after `timeout_ms` with INFLUX_ERR_TIMED_OUT (the data
+ stays queued). A negative timeout waits without limit.
+ */
+influx_result influx_flush_timeout(struct influx_write_api *api, int64_t timeout_ms);
+
+/*
+ Copy the write API's counters into `*out`.
+ */
+influx_result influx_write_api_stats(const struct influx_write_api *api, struct influx_write_stats *out);
+
+/*
+ Deliver everything pending (waiting at most max_close_wait, plus at most one request
+ `timeout` already under way), report anything undelivered through the error callback
+ (INFLUX_ERR_TIMED_OUT), stop the background thread, and free the handle — always, even
+ when it returns an error. Returns INFLUX_ERR_TIMED_OUT if something was not delivered in
+ time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from one of
+ this API's own callbacks it does nothing and returns INFLUX_ERR_INVALID_ARG.
+ */
+influx_result influx_write_api_close(struct influx_write_api *api);
 
 #ifdef __cplusplus
 }  // extern "C"

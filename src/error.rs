@@ -79,6 +79,18 @@ codes! {
     Dropped = 13, "INFLUX_ERR_DROPPED", "dropped from full buffer";
     /// Retries were exhausted (max_retries or max_retry_time) for a retriable failure.
     RetriesExhausted = 14, "INFLUX_ERR_RETRIES_EXHAUSTED", "retries exhausted";
+    /// The server reported a Flux error in the result (an `error,reference` table).
+    Query = 15, "INFLUX_ERR_QUERY", "query error reported by the server";
+    /// The response is not what the protocol says (annotated CSV, JSON).
+    Parse = 16, "INFLUX_ERR_PARSE", "malformed response";
+    /// The accessor does not fit the column's type.
+    Type = 17, "INFLUX_ERR_TYPE", "wrong type for this column";
+    /// The cell is null: empty and its column has no `#default`.
+    Null = 18, "INFLUX_ERR_NULL", "value is null";
+    /// The cell's text does not convert to its type (syntax or range).
+    Value = 19, "INFLUX_ERR_VALUE", "value does not convert";
+    /// No such column, bucket or organization (HTTP 404 or an empty answer).
+    NotFound = 20, "INFLUX_ERR_NOT_FOUND", "not found";
 }
 
 /// An error with its category and detail. Never contains the token.

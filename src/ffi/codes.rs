@@ -42,6 +42,19 @@ pub const INFLUX_ERR_IO: influx_result = 12;
 pub const INFLUX_ERR_DROPPED: influx_result = 13;
 /// Retries exhausted (max_retries or max_retry_time) after retriable failures.
 pub const INFLUX_ERR_RETRIES_EXHAUSTED: influx_result = 14;
+/// The server reported a Flux error in the result (an `error,reference` table); message and
+/// reference on the query handle.
+pub const INFLUX_ERR_QUERY: influx_result = 15;
+/// The response is not what the protocol says (annotated CSV, JSON).
+pub const INFLUX_ERR_PARSE: influx_result = 16;
+/// The accessor does not fit the column's type.
+pub const INFLUX_ERR_TYPE: influx_result = 17;
+/// The cell is null: empty and its column has no #default.
+pub const INFLUX_ERR_NULL: influx_result = 18;
+/// The cell's text does not convert to its type (syntax or range).
+pub const INFLUX_ERR_VALUE: influx_result = 19;
+/// No such column, bucket or organization (HTTP 404 or an empty answer).
+pub const INFLUX_ERR_NOT_FOUND: influx_result = 20;
 
 /// Timestamp precision of a point or of raw line protocol.
 pub type influx_precision = c_int;
@@ -126,6 +139,12 @@ mod tests {
             INFLUX_ERR_IO,
             INFLUX_ERR_DROPPED,
             INFLUX_ERR_RETRIES_EXHAUSTED,
+            INFLUX_ERR_QUERY,
+            INFLUX_ERR_PARSE,
+            INFLUX_ERR_TYPE,
+            INFLUX_ERR_NULL,
+            INFLUX_ERR_VALUE,
+            INFLUX_ERR_NOT_FOUND,
         ];
         assert_eq!(consts.len(), Code::ALL.len());
         for (c, &code) in consts.iter().zip(Code::ALL) {
