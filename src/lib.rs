@@ -17,6 +17,7 @@ pub mod error;
 pub mod line_buffer;
 pub mod line_protocol;
 pub mod point;
+pub mod query;
 pub mod retry;
 pub mod transport;
 pub mod writer;
