@@ -930,3 +930,257 @@ impl<'a> Record<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "#datatype,string,long,string\n#group,false,false,true\n#default,_result,,\n,result,table,s\n";
+
+    fn cursor(csv: &str) -> Cursor<&[u8]> {
+        Cursor::new(csv.as_bytes())
+    }
+
+    /// The `s` column of every record of a one-table CSV.
+    fn strings(body: &str) -> Vec<Option<String>> {
+        let csv = format!("{HEAD}{body}");
+        let mut c = cursor(&csv);
+        assert_eq!(c.next().unwrap(), Event::Table);
+        let mut out = Vec::new();
+        loop {
+            match c.next().unwrap() {
+                Event::Record => {
+                    let r = c.record().unwrap();
+                    out.push(
+                        r.text(2)
+                            .unwrap()
+                            .map(|t| String::from_utf8(t.to_vec()).unwrap()),
+                    );
+                }
+                Event::End => return out,
+                Event::Table => panic!("unexpected table"),
+            }
+        }
+    }
+
+    #[test]
+    fn quoting_rules() {
+        let s = |v: &str| Some(v.to_owned());
+        assert_eq!(strings(",,0,\"a,b\"\n"), [s("a,b")]);
+        assert_eq!(
+            strings(",,0,\"he said \"\"hi\"\"\"\n"),
+            [s("he said \"hi\"")]
+        );
+        // CRLF inside quotes reads as LF; LF stays; a lone CR stays.
+        assert_eq!(
+            strings(",,0,\"l1\r\nl2\nl3\rl4\"\r\n"),
+            [s("l1\nl2\nl3\rl4")]
+        );
+        // A CR right before the closing quote is data; the line's CR is not.
+        assert_eq!(strings(",,0,\"x\r\"\r\n"), [s("x\r")]);
+        // A quote inside an unquoted cell is data; text after a closing quote is kept.
+        assert_eq!(strings(",,0,ab\"c\n,,0,\"ab\"c\n"), [s("ab\"c"), s("abc")]);
+        // Empty quoted cell is empty (null without a default); no final newline.
+        assert_eq!(strings(",,0,\"\"\n,,0,last"), [None, s("last")]);
+        // CRLF line ends, blank lines skipped, final CR without LF.
+        assert_eq!(strings(",,0,a\r\n\r\n\n,,0,b\r"), [s("a"), s("b")]);
+        // A quoted cell may hold a whole annotated row.
+        assert_eq!(
+            strings(",,0,\"#datatype,x\n,,1\"\n"),
+            [s("#datatype,x\n,,1")]
+        );
+    }
+
+    #[test]
+    fn eof_inside_quotes_is_a_parse_error() {
+        let csv = format!("{HEAD},,0,\"unterminated\n");
+        let mut c = cursor(&csv);
+        assert_eq!(c.next().unwrap(), Event::Table);
+        let e = c.next().unwrap_err();
+        assert_eq!(e.kind, QueryErrorKind::Parse);
+        assert_eq!(c.next().unwrap_err(), e);
+    }
+
+    #[test]
+    fn row_limit() {
+        let csv = format!("{HEAD},,0,{}\n", "x".repeat(1000));
+        let opts = CursorOptions {
+            buffer_capacity: 16,
+            max_row_bytes: 100,
+        };
+        let mut c = Cursor::with_options(csv.as_bytes(), opts);
+        assert_eq!(c.next().unwrap(), Event::Table);
+        let e = c.next().unwrap_err();
+        assert_eq!(e.kind, QueryErrorKind::Parse);
+        assert!(e.message.contains("row longer than 100 bytes"), "{e}");
+        assert!(c.buffer_bytes() < 400, "{}", c.buffer_bytes());
+    }
+
+    #[test]
+    fn structure_errors() {
+        let parse = |csv: &str| {
+            let mut c = cursor(csv);
+            loop {
+                match c.next() {
+                    Ok(Event::End) => panic!("no error in {csv:?}"),
+                    Ok(_) => {}
+                    Err(e) => return e,
+                }
+            }
+        };
+        let e = parse(&format!("{HEAD}x,,0,a\n"));
+        assert_eq!(e.kind, QueryErrorKind::Parse);
+        let e = parse("#datatype,string,long\n,result,table,extra\n,,0,a\n");
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (
+                QueryErrorKind::Parse,
+                "header has 3 columns, #datatype has 2"
+            )
+        );
+        let e = parse(&format!("{HEAD},,0\n"));
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (QueryErrorKind::Parse, "row has 2 columns, table has 3")
+        );
+        // Error table header then EOF: a Flux error without message.
+        let e = parse("#datatype,string,string\n,error,reference\n");
+        assert_eq!(
+            (e.kind, e.message.as_str(), e.reference.as_str()),
+            (QueryErrorKind::Query, "", "")
+        );
+        assert_eq!(e.to_string(), "unknown query error");
+        assert_eq!(e.kind.code(), 15);
+        // Quoted message with a comma and a newline, no reference column value.
+        let e = parse("#datatype,string,string\n,error,reference\n,\"a, b\r\nc\"\n");
+        assert_eq!((e.message.as_str(), e.reference.as_str()), ("a, b\nc", ""));
+    }
+
+    #[test]
+    fn io_errors_are_sticky_and_classified() {
+        struct Failing(io::ErrorKind, usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.1 == 0 {
+                    return Err(io::Error::new(self.0, "boom"));
+                }
+                self.1 -= 1;
+                buf[0] = b'#';
+                Ok(1)
+            }
+        }
+        use std::io;
+        for (kind, want) in [
+            (io::ErrorKind::ConnectionReset, QueryErrorKind::Transport),
+            (io::ErrorKind::TimedOut, QueryErrorKind::Timeout),
+            (io::ErrorKind::WouldBlock, QueryErrorKind::Timeout),
+        ] {
+            let mut c = Cursor::new(Failing(kind, 3));
+            let e = c.next().unwrap_err();
+            assert_eq!(e.kind, want);
+            assert_eq!(c.next().unwrap_err(), e);
+            assert_eq!(c.error(), Some(&e));
+        }
+    }
+
+    #[test]
+    fn table_splits_on_the_table_column_after_default() {
+        let csv = "#datatype,string,long,long\n#group,false,false,false\n#default,_result,7,\n,result,table,v\n,,,1\n,,7,2\n,,8,3\n,,8,4\n,,,5\n";
+        let mut c = cursor(csv);
+        let mut seen = Vec::new();
+        loop {
+            match c.next().unwrap() {
+                Event::End => break,
+                Event::Table => {
+                    let t = c.table().unwrap();
+                    seen.push(format!(
+                        "T{}{}",
+                        t.index(),
+                        if t.new_block() { "n" } else { "" }
+                    ));
+                }
+                Event::Record => {
+                    let r = c.record().unwrap();
+                    seen.push(format!("{}:{}", r.table().index(), r.get_i64(2).unwrap()));
+                }
+            }
+        }
+        assert_eq!(seen, ["T0n", "0:1", "0:2", "T1", "1:3", "1:4", "T2", "2:5"]);
+    }
+
+    #[test]
+    fn getters() {
+        let csv = "#datatype,string,long,unsignedLong,long,double,boolean,dateTime:RFC3339,duration,base64Binary,weird,string\n\
+                   #group,false,false,false,false,false,false,false,false,false,false,false\n\
+                   #default,_result,,,,,,,,,,dflt\n\
+                   ,result,table,u,v,d,b,t,dur,bin,w,v\n\
+                   ,,0,18446744073709551615,-3,1e3,True,2024-01-01T00:00:00Z,1m,AQI=,raw,\n\
+                   ,,0,5,4,x,true,,,,,\"\"\n";
+        let mut c = cursor(csv);
+        assert_eq!(c.next().unwrap(), Event::Table);
+        let t = c.table().unwrap();
+        let types: Vec<i32> = t.columns().iter().map(|c| c.column_type().code()).collect();
+        assert_eq!(types, [1, 3, 4, 3, 2, 5, 6, 7, 8, 0, 1]);
+        assert_eq!(t.column_index("v"), Some(10));
+        assert_eq!(t.column_index("nope"), None);
+        assert_eq!(t.column(0).unwrap().label_with_nul(), b"result\0");
+        assert_eq!(t.column(0).unwrap().default_with_nul(), b"_result\0");
+        assert_eq!(
+            t.column(6).unwrap().datatype_with_nul(),
+            b"dateTime:RFC3339\0"
+        );
+
+        assert_eq!(c.next().unwrap(), Event::Record);
+        let r = c.record().unwrap();
+        assert_eq!(r.column_index("v"), Some(10));
+        assert_eq!(r.get_str(0).unwrap(), "_result");
+        assert_eq!(r.raw(0).unwrap(), b"");
+        assert_eq!(r.text_with_nul(0).unwrap(), Some(&b"_result\0"[..]));
+        assert_eq!(
+            r.text_with_nul(2).unwrap(),
+            Some(&b"18446744073709551615\0"[..])
+        );
+        assert_eq!(r.get_u64(2).unwrap(), u64::MAX);
+        assert_eq!(r.get_f64(2).unwrap(), u64::MAX as f64);
+        let e = r.get_i64(2).unwrap_err();
+        assert_eq!((e.kind, e.column), (QueryErrorKind::Value, Some(2)));
+        assert_eq!(r.get_i64(3).unwrap(), -3);
+        assert_eq!(r.get_u64(3).unwrap_err().kind, QueryErrorKind::Value);
+        assert_eq!(r.get_f64(3).unwrap(), -3.0);
+        assert_eq!(r.get_f64(4).unwrap(), 1000.0);
+        assert_eq!(r.get_i64(4).unwrap_err().kind, QueryErrorKind::Type);
+        assert!(!r.get_bool(5).unwrap());
+        assert_eq!(r.get_time_ns(6).unwrap(), 1_704_067_200_000_000_000);
+        assert_eq!(r.get_str(6).unwrap(), "2024-01-01T00:00:00Z");
+        assert_eq!(r.get_duration_ns(7).unwrap(), 60_000_000_000);
+        assert_eq!(r.get_bytes(8).unwrap(), [1, 2]);
+        assert_eq!(r.get_str(9).unwrap(), "raw");
+        assert_eq!(r.value(9).unwrap(), Value::Unknown("raw"));
+        assert_eq!(r.get_f64(9).unwrap_err().kind, QueryErrorKind::Type);
+        assert_eq!(r.get_str(10).unwrap(), "dflt");
+        assert_eq!(r.get_bool(0).unwrap_err().kind, QueryErrorKind::Type);
+        assert_eq!(r.get_time_ns(1).unwrap_err().kind, QueryErrorKind::Type);
+        assert_eq!(r.get_str(11).unwrap_err().kind, QueryErrorKind::NotFound);
+        assert_eq!(r.get_str(11).unwrap_err().kind.code(), 20);
+        assert!(r.is_null(11));
+
+        assert_eq!(c.next().unwrap(), Event::Record);
+        let r = c.record().unwrap();
+        let e = r.get_f64(4).unwrap_err();
+        assert_eq!((e.kind, e.kind.code()), (QueryErrorKind::Value, 19));
+        assert_eq!(e.message, "invalid double: 'x' (column 'd')");
+        assert!(r.get_bool(5).unwrap());
+        for col in [6, 7, 8, 9] {
+            assert!(r.is_null(col));
+            assert_eq!(r.value(col).unwrap(), Value::Null);
+            let e = r.get_str(col).unwrap_err();
+            assert_eq!((e.kind, e.kind.code()), (QueryErrorKind::Null, 18));
+        }
+        assert_eq!(r.get_time_ns(6).unwrap_err().kind, QueryErrorKind::Null);
+        // `""` is an empty cell too: the default applies.
+        assert_eq!(r.get_str(10).unwrap(), "dflt");
+        assert_eq!(c.next().unwrap(), Event::End);
+        assert!(c.record().is_none());
+        assert_eq!(c.next().unwrap(), Event::End);
+    }
+}
