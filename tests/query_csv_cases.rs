@@ -400,3 +400,87 @@ fn the_reader_is_read_only_inside_next() {
     assert_eq!(cursor.next().unwrap(), Event::Record);
     assert_eq!(cursor.get_ref().pos, header_end + ",,0\n".len());
 }
+
+/// Throughput of the cursor on a realistic Flux answer held in memory (run with
+/// `cargo test --release --test query_csv_cases -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn throughput() {
+    use std::time::Instant;
+    const ROWS: u64 = 2_000_000;
+    let mut csv = Vec::with_capacity(ROWS as usize * 140);
+    csv.extend_from_slice(
+        b"#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string,string,string\r\n\
+          #group,false,false,true,true,false,false,true,true,true\r\n\
+          #default,_result,,,,,,,,\r\n\
+          ,result,table,_start,_stop,_time,_value,_field,_measurement,host\r\n",
+    );
+    for i in 0..ROWS {
+        csv.extend_from_slice(
+            format!(
+                ",,{},2024-01-01T00:00:00Z,2024-01-02T00:00:00Z,2024-01-01T{:02}:{:02}:{:02}.{:09}Z,{}.{},usage_user,cpu,host{}\r\n",
+                i / 10_000,
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60,
+                i * 7 % 1_000_000_000,
+                i,
+                i % 1000,
+                i / 10_000
+            )
+            .as_bytes(),
+        );
+    }
+    let cells = ROWS * 9;
+    let mb = csv.len() as f64 / 1e6;
+
+    let t = Instant::now();
+    let mut sink = Vec::with_capacity(csv.len());
+    io::copy(&mut &csv[..], &mut sink).unwrap();
+    let copy = t.elapsed().as_secs_f64();
+    assert_eq!(sink.len(), csv.len());
+    drop(sink);
+
+    let t = Instant::now();
+    let mut cursor = Cursor::new(&csv[..]);
+    let mut n = 0u64;
+    while cursor.next().unwrap() != Event::End {
+        n += 1;
+    }
+    let parse = t.elapsed().as_secs_f64();
+    assert_eq!(n, ROWS + ROWS / 10_000);
+
+    let t = Instant::now();
+    let mut cursor = Cursor::new(&csv[..]);
+    let (mut sum, mut times, mut len) = (0f64, 0i64, 0usize);
+    loop {
+        match cursor.next().unwrap() {
+            Event::End => break,
+            Event::Table => {}
+            Event::Record => {
+                let r = cursor.record().unwrap();
+                len += r.get_str(0).unwrap().len();
+                times = times.wrapping_add(r.get_i64(1).unwrap());
+                times = times.wrapping_add(r.get_time_ns(2).unwrap());
+                times = times.wrapping_add(r.get_time_ns(3).unwrap());
+                times = times.wrapping_add(r.get_time_ns(4).unwrap());
+                sum += r.get_f64(5).unwrap();
+                for c in 6..9 {
+                    len += r.get_str(c).unwrap().len();
+                }
+            }
+        }
+    }
+    let typed = t.elapsed().as_secs_f64();
+    assert!(sum > 0.0 && times != 0 && len > 0);
+
+    println!(
+        "{ROWS} rows, {cells} cells, {mb:.0} MB: copy {:.0} MB/s; parse {:.1} M cells/s ({:.0} MB/s); \
+         parse + typed getters on every cell {:.1} M cells/s ({:.0} MB/s)",
+        mb / copy,
+        cells as f64 / parse / 1e6,
+        mb / parse,
+        cells as f64 / typed / 1e6,
+        mb / typed
+    );
+}
