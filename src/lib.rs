@@ -10,6 +10,7 @@
 //! - [`http`]: requests with auth, gzip, TLS, proxies, timeouts; error bodies
 //! - [`client`]: configuration + HTTP; hands out write APIs
 //! - [`write`]: synchronous, batching and asynchronous write APIs (queue, sender, retry)
+//! - [`query`]: Flux queries: annotated-CSV cursor, cell conversions, bind parameters
 //!
 //! [`ffi`] is the only module with `unsafe`: handles, the panic boundary, result codes.
 #![deny(unsafe_code)]
@@ -27,6 +28,8 @@ pub mod http;
 
 pub mod client;
 pub mod write;
+
+pub mod query;
 
 #[allow(unsafe_code)]
 pub mod ffi;
