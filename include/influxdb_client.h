@@ -23,6 +23,21 @@
 #include <stdint.h>
 
 /*
+ `INFLUX_ANNOTATION_DATATYPE`
+ */
+#define ANNOTATION_DATATYPE 1
+
+/*
+ `INFLUX_ANNOTATION_GROUP`
+ */
+#define ANNOTATION_GROUP 2
+
+/*
+ `INFLUX_ANNOTATION_DEFAULT`
+ */
+#define ANNOTATION_DEFAULT 4
+
+/*
  Library version, major part.
  */
 #define INFLUXDB_CLIENT_VERSION_MAJOR 0
@@ -711,6 +726,8 @@ influx_result influx_write_lp(struct influx_write_api *api, const char *bucket, 
 /*
  Block until every point accepted before this call has been delivered or reported failed
  (its success/error callback has returned). Synchronous mode: returns INFLUX_OK at once.
+ From any write callback it returns INFLUX_ERR_INVALID_ARG at once (it would wait for
+ itself).
  */
 influx_result influx_flush(struct influx_write_api *api);
 
@@ -730,8 +747,8 @@ influx_result influx_write_api_stats(const struct influx_write_api *api, struct 
  `timeout` already under way), report anything undelivered through the error callback
  (INFLUX_ERR_TIMED_OUT), stop the background thread, and free the handle — always, even
  when it returns an error. Returns INFLUX_ERR_TIMED_OUT if something was not delivered in
- time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from one of
- this API's own callbacks it does nothing and returns INFLUX_ERR_INVALID_ARG.
+ time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from any write
+ callback (of any write API, on any thread) it does nothing and returns INFLUX_ERR_INVALID_ARG.
  */
 influx_result influx_write_api_close(struct influx_write_api *api);
 
