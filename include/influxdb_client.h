@@ -619,6 +619,17 @@ void influx_shape_free(struct influx_shape *shape);
 influx_result influx_lines_add_row(struct influx_lines *lines, const struct influx_shape *shape, const char *const *tag_values, const union influx_value *field_values, const int64_t *time);
 
 /*
+ Add many points in one call (for bindings: one call per batch, not per tag and field):
+ `data` holds `len` bytes of points packed as README "Many points in one call" describes
+ (per point: measurement, tags, typed fields, optional time in the buffer's precision;
+ u32/u64 little-endian, UTF-8 strings with a u32 length). Each point gets the text and the
+ checks of the equivalent influx_lines_* calls. All or nothing: on error the buffer is
+ unchanged and the message names the point (`point <i>: ...`). `added` (may be NULL)
+ receives the number of lines added. Error if a line is open.
+ */
+influx_result influx_lines_add_packed(struct influx_lines *lines, const uint8_t *data, size_t len, size_t *added);
+
+/*
  Create a point with the given measurement (UTF-8, not empty, not starting with '#').
  Returns NULL on invalid input (see influx_last_error_message()). Free with
  influx_point_free().
