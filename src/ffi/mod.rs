@@ -16,8 +16,9 @@
 //!
 //! Files: [`handle`] (handles), [`codes`] (result codes, precisions, version),
 //! [`callbacks`] (C callbacks as a write API's listener), then one file per C object
-//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`].
+//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`], [`api`] (management).
 
+mod api;
 mod callbacks;
 mod client;
 mod codes;
@@ -27,6 +28,7 @@ mod lines;
 mod point;
 mod write;
 
+pub use api::*;
 pub use callbacks::*;
 pub use client::*;
 pub use codes::*;
