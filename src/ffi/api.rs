@@ -181,6 +181,17 @@ impl<T> Out<T> {
         Ok(Out(p))
     }
 
+    /// [`Out::new`], then `zero` written: a failure from here on leaves the out-struct zeroed.
+    ///
+    /// # Safety
+    /// As [`Out::new`].
+    unsafe fn zeroed(p: *mut T, zero: T) -> crate::Result<Out<T>> {
+        // SAFETY: forwarded contract.
+        let mut out = unsafe { Out::new(p, "out") }?;
+        out.set(zero);
+        Ok(out)
+    }
+
     fn set(&mut self, v: T) {
         // SAFETY: non-NULL and valid for writes (contract of `Out::new`); `write` neither
         // reads nor drops the old contents.
@@ -387,8 +398,7 @@ pub extern "C" fn influx_health(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
-        let mut out = unsafe { Out::new(out, "out") }?;
-        out.set(influx_health_info::ZERO);
+        let mut out = unsafe { Out::zeroed(out, influx_health_info::ZERO) }?;
         // SAFETY: caller contract.
         let h = unsafe { mgmt(client) }?.health();
         out.set(influx_health_info {
@@ -432,8 +442,7 @@ pub extern "C" fn influx_ready(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract.
-        let mut out = unsafe { Out::new(out, "out") }?;
-        out.set(influx_ready_info::ZERO);
+        let mut out = unsafe { Out::zeroed(out, influx_ready_info::ZERO) }?;
         // SAFETY: caller contract.
         let r = unsafe { mgmt(client) }?.ready()?;
         out.set(influx_ready_info {
@@ -512,14 +521,13 @@ pub extern "C" fn influx_bucket_create(
         // SAFETY: caller contract for every pointer.
         let (mut out, api, org, name, description) = unsafe {
             (
-                Out::new(out, "out")?,
+                Out::zeroed(out, influx_bucket::ZERO)?,
                 mgmt(client)?,
                 opt_str_arg(org, "org")?,
                 str_arg(name, "name")?,
                 opt_str_arg(description, "description")?,
             )
         };
-        out.set(influx_bucket::ZERO);
         let b = api.create_bucket(
             org,
             name,
@@ -546,13 +554,12 @@ pub extern "C" fn influx_bucket_find(
         // SAFETY: caller contract for every pointer.
         let (mut out, api, org, name) = unsafe {
             (
-                Out::new(out, "out")?,
+                Out::zeroed(out, influx_bucket::ZERO)?,
                 mgmt(client)?,
                 opt_str_arg(org, "org")?,
                 str_arg(name, "name")?,
             )
         };
-        out.set(influx_bucket::ZERO);
         out.set(influx_bucket::of(&api.find_bucket(org, name)?));
         Ok(())
     })
@@ -568,9 +575,13 @@ pub extern "C" fn influx_bucket_find_by_id(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for every pointer.
-        let (mut out, api, id) =
-            unsafe { (Out::new(out, "out")?, mgmt(client)?, str_arg(id, "id")?) };
-        out.set(influx_bucket::ZERO);
+        let (mut out, api, id) = unsafe {
+            (
+                Out::zeroed(out, influx_bucket::ZERO)?,
+                mgmt(client)?,
+                str_arg(id, "id")?,
+            )
+        };
         out.set(influx_bucket::of(&api.find_bucket_by_id(id)?));
         Ok(())
     })
@@ -663,9 +674,13 @@ pub extern "C" fn influx_org_find(
 ) -> influx_result {
     result_of(|| {
         // SAFETY: caller contract for every pointer.
-        let (mut out, api, name) =
-            unsafe { (Out::new(out, "out")?, mgmt(client)?, str_arg(name, "name")?) };
-        out.set(influx_org::ZERO);
+        let (mut out, api, name) = unsafe {
+            (
+                Out::zeroed(out, influx_org::ZERO)?,
+                mgmt(client)?,
+                str_arg(name, "name")?,
+            )
+        };
         out.set(influx_org::of(&api.find_org(name)?));
         Ok(())
     })
@@ -717,13 +732,12 @@ pub extern "C" fn influx_org_create(
         // SAFETY: caller contract for every pointer.
         let (mut out, api, name, description) = unsafe {
             (
-                Out::new(out, "out")?,
+                Out::zeroed(out, influx_org::ZERO)?,
                 mgmt(client)?,
                 str_arg(name, "name")?,
                 opt_str_arg(description, "description")?,
             )
         };
-        out.set(influx_org::ZERO);
         out.set(influx_org::of(&api.create_org(name, description)?));
         Ok(())
     })
