@@ -117,6 +117,9 @@ impl ManagementApi {
             query,
             headers,
             body: text.as_deref().map(str::as_bytes),
+            // InfluxDB reads gzip request bodies on /api/v2/write only (a gzip bucket or
+            // delete body is a 400), and the seed compresses only writes.
+            gzip_body: false,
             ..Request::new(method, path)
         })
     }
