@@ -16,7 +16,7 @@
 //!
 //! Files: [`handle`] (handles), [`codes`] (result codes, precisions, version),
 //! [`callbacks`] (C callbacks as a write API's listener), then one file per C object
-//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`], [`api`] (management).
+//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`].
 
 mod api;
 mod callbacks;
