@@ -614,7 +614,7 @@ void influx_buckets_free(struct influx_bucket *buckets, size_t n);
 influx_result influx_bucket_create(struct influx_client *client, const char *org, const char *name, const char *description, int64_t retention_seconds, int64_t shard_group_duration_seconds, struct influx_bucket *out);
 
 /*
- GET /api/v2/buckets?name=<name> (plus orgID= when `org` is an ID, org= when a name; NULL:
+ `GET /api/v2/buckets?name=<name>` (plus orgID= when `org` is an ID, org= when a name; NULL:
  any org the token can read, as the seed's find_bucket_by_name). The first bucket so
  named; INFLUX_ERR_NOT_FOUND if none. Free `*out` with influx_bucket_clear().
  */
@@ -652,7 +652,7 @@ void influx_org_clear(struct influx_org *org);
 void influx_orgs_free(struct influx_org *orgs, size_t n);
 
 /*
- GET /api/v2/orgs?org=<name>: INFLUX_ERR_NOT_FOUND if there is none. Free `*out` with
+ `GET /api/v2/orgs?org=<name>`: INFLUX_ERR_NOT_FOUND if there is none. Free `*out` with
  influx_org_clear().
  */
 influx_result influx_org_find(struct influx_client *client, const char *name, struct influx_org *out);
@@ -679,7 +679,7 @@ influx_result influx_org_delete(struct influx_client *client, const char *id);
 
 /*
  The seed's name -> ID rule: 16 hex digits are an ID as they are (no request); otherwise
- GET /api/v2/orgs?org=<name> and the first ID (none: INFLUX_ERR_NOT_FOUND with the seed's
+ `GET /api/v2/orgs?org=<name>` and the first ID (none: INFLUX_ERR_NOT_FOUND with the seed's
  message). `org` NULL: the client's `org` (none: INFLUX_ERR_INVALID_ARG). Writes 16 hex
  digits and a NUL to `id_out` (17 bytes); "" on error.
  */

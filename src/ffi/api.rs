@@ -540,7 +540,7 @@ pub extern "C" fn influx_bucket_create(
     })
 }
 
-/// GET /api/v2/buckets?name=<name> (plus orgID= when `org` is an ID, org= when a name; NULL:
+/// `GET /api/v2/buckets?name=<name>` (plus orgID= when `org` is an ID, org= when a name; NULL:
 /// any org the token can read, as the seed's find_bucket_by_name). The first bucket so
 /// named; INFLUX_ERR_NOT_FOUND if none. Free `*out` with influx_bucket_clear().
 #[no_mangle]
@@ -664,7 +664,7 @@ pub extern "C" fn influx_orgs_free(orgs: *mut influx_org, n: usize) {
     })
 }
 
-/// GET /api/v2/orgs?org=<name>: INFLUX_ERR_NOT_FOUND if there is none. Free `*out` with
+/// `GET /api/v2/orgs?org=<name>`: INFLUX_ERR_NOT_FOUND if there is none. Free `*out` with
 /// influx_org_clear().
 #[no_mangle]
 pub extern "C" fn influx_org_find(
@@ -757,7 +757,7 @@ pub extern "C" fn influx_org_delete(
 }
 
 /// The seed's name -> ID rule: 16 hex digits are an ID as they are (no request); otherwise
-/// GET /api/v2/orgs?org=<name> and the first ID (none: INFLUX_ERR_NOT_FOUND with the seed's
+/// `GET /api/v2/orgs?org=<name>` and the first ID (none: INFLUX_ERR_NOT_FOUND with the seed's
 /// message). `org` NULL: the client's `org` (none: INFLUX_ERR_INVALID_ARG). Writes 16 hex
 /// digits and a NUL to `id_out` (17 bytes); "" on error.
 #[no_mangle]
