@@ -16,7 +16,7 @@
 //!
 //! Files: [`handle`] (handles), [`codes`] (result codes, precisions, version),
 //! [`callbacks`] (C callbacks as a write API's listener), then one file per C object
-//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`].
+//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`], [`query`].
 
 mod callbacks;
 mod client;
@@ -25,6 +25,7 @@ mod conf;
 mod handle;
 mod lines;
 mod point;
+mod query;
 mod write;
 
 pub use callbacks::*;
@@ -33,6 +34,7 @@ pub use codes::*;
 pub use conf::*;
 pub use lines::*;
 pub use point::*;
+pub use query::*;
 pub use write::*;
 
 use std::cell::{Cell, RefCell};

@@ -280,7 +280,9 @@ impl Http {
             r = r.set("Authorization", auth);
         }
         let result = match req.body {
-            Some(body) if self.gzip && req.gzip_body => r.set("Content-Encoding", "gzip").send_bytes(&gzip(body)?),
+            Some(body) if self.gzip && req.gzip_body => {
+                r.set("Content-Encoding", "gzip").send_bytes(&gzip(body)?)
+            }
             Some(body) => r.send_bytes(body),
             None => r.call(),
         };

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use super::{
-    query_body, raw_query_body, Cursor, CursorOptions, Dialect, Event, QueryError,
-    QueryErrorKind, QueryParams, Record, Table,
+    query_body, raw_query_body, Cursor, CursorOptions, Dialect, Event, QueryError, QueryErrorKind,
+    QueryParams, Record, Table,
 };
 use crate::client::ClientShared;
 use crate::error::{Code, Error, Result};
