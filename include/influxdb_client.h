@@ -960,7 +960,7 @@ influx_result influx_query_next(struct influx_query *query, influx_query_event *
  *len_out = 0 at the end. Errors (INFLUX_ERR_TRANSPORT, INFLUX_ERR_TIMEOUT) are repeated
  by every later call. A cursor query: INFLUX_ERR_INVALID_ARG.
  */
-influx_result influx_query_read_raw(struct influx_query *query, uint8_t *buf, size_t capacity, size_t *len_out);
+influx_result influx_query_read_raw(struct influx_query *query, void *buf, size_t capacity, size_t *len_out);
 
 /*
  The current table: after a TABLE event and for the records that follow; NULL before the

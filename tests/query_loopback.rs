@@ -840,7 +840,7 @@ fn raw_csv_is_the_body_as_sent_with_the_callers_dialect() {
     loop {
         let mut n = usize::MAX;
         assert_eq!(
-            influx_query_read_raw(q, buf.as_mut_ptr(), buf.len(), &mut n),
+            influx_query_read_raw(q, buf.as_mut_ptr().cast(), buf.len(), &mut n),
             INFLUX_OK
         );
         if n == 0 {
@@ -850,12 +850,12 @@ fn raw_csv_is_the_body_as_sent_with_the_callers_dialect() {
     }
     let mut n = 1;
     assert_eq!(
-        influx_query_read_raw(q, buf.as_mut_ptr(), buf.len(), &mut n),
+        influx_query_read_raw(q, buf.as_mut_ptr().cast(), buf.len(), &mut n),
         INFLUX_OK
     );
     assert_eq!(n, 0, "the end repeats");
     assert_eq!(
-        influx_query_read_raw(q, buf.as_mut_ptr(), 0, &mut n),
+        influx_query_read_raw(q, buf.as_mut_ptr().cast(), 0, &mut n),
         INFLUX_ERR_INVALID_ARG
     );
     influx_query_close(q);
@@ -880,7 +880,7 @@ fn raw_csv_is_the_body_as_sent_with_the_callers_dialect() {
     );
     let mut n = 0;
     assert_eq!(
-        influx_query_read_raw(q, buf.as_mut_ptr(), buf.len(), &mut n),
+        influx_query_read_raw(q, buf.as_mut_ptr().cast(), buf.len(), &mut n),
         INFLUX_ERR_INVALID_ARG
     );
     influx_query_close(q);

@@ -9,7 +9,7 @@
 //! there is none, instead of reading freed memory.
 
 use std::cell::RefCell;
-use std::ffi::{c_char, c_int, c_uint, CString};
+use std::ffi::{c_char, c_int, c_uint, c_void, CString};
 
 use super::client::influx_client;
 use super::handle::{free_handle, into_handle};
@@ -522,7 +522,7 @@ pub extern "C" fn influx_query_next(
 #[no_mangle]
 pub extern "C" fn influx_query_read_raw(
     query: *mut influx_query,
-    buf: *mut u8,
+    buf: *mut c_void,
     capacity: usize,
     len_out: *mut usize,
 ) -> influx_result {
@@ -543,7 +543,7 @@ pub extern "C" fn influx_query_read_raw(
             ));
         };
         // SAFETY: buf is valid for capacity bytes of writes (caller contract).
-        let out = unsafe { std::slice::from_raw_parts_mut(buf, capacity) };
+        let out = unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), capacity) };
         match r.read(out) {
             Ok(n) => {
                 *len_out = n;
