@@ -208,7 +208,18 @@ fn a_flux_error_after_output_ends_the_query_with_its_message() {
     let flux = r#"import "array"
 array.from(rows:[{a:1}]) |> yield(name:"ok")
 array.from(rows:[{a:2}]) |> map(fn: (r) => ({r with b: die(msg:"boom")})) |> yield(name:"bad")"#;
-    let mut cur = c.query_api().query(None, flux, None).unwrap();
+    // The server may find the error before it sent anything (then it is an HTTP 400 at
+    // open, with the same message): try until the in-band case happens.
+    let mut cur = (0..20)
+        .find_map(|_| match c.query_api().query(None, flux, None) {
+            Ok(cur) => Some(cur),
+            Err(e) => {
+                assert_eq!((e.code, e.http_status), (Code::Http, 400), "{e}");
+                assert!(e.server_message.unwrap().ends_with("boom"));
+                None
+            }
+        })
+        .expect("an in-band error in 20 attempts");
     assert_eq!(cur.next().unwrap(), Event::Table);
     assert_eq!(cur.next().unwrap(), Event::Record);
     assert_eq!(cur.record().unwrap().get_i64(2).unwrap(), 1);
