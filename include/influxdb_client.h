@@ -23,21 +23,6 @@
 #include <stdint.h>
 
 /*
- `INFLUX_ANNOTATION_DATATYPE`
- */
-#define ANNOTATION_DATATYPE 1
-
-/*
- `INFLUX_ANNOTATION_GROUP`
- */
-#define ANNOTATION_GROUP 2
-
-/*
- `INFLUX_ANNOTATION_DEFAULT`
- */
-#define ANNOTATION_DEFAULT 4
-
-/*
  Largest page a list call asks for (the server's bound).
  */
 #define MAX_PAGE_LIMIT 100
