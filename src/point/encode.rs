@@ -7,7 +7,7 @@ use crate::lp::digits::Digits;
 use crate::lp::escape::{put_key, write_quoted, MEASUREMENT_ESCAPES};
 use crate::lp::numbers::{write_finite_f64, write_int};
 use crate::lp::rules::{nothing_to_write, series_key_too_long, MAX_KEY_LEN};
-use crate::lp::sink::{Sink, Slow, StackLine, STACK_LINE};
+use crate::lp::sink::{escape_slow, Sink, StackLine, STACK_LINE};
 use crate::lp::tags::{DefaultTag, DefaultTags};
 
 use super::{Point, RawTag, RawValue};
@@ -120,7 +120,7 @@ fn encode_inner<W: Sink>(
     start: usize,
 ) -> Result<()> {
     match point.measurement_raw() {
-        (m, true) => w.detour(Slow::Escape(m, &MEASUREMENT_ESCAPES)),
+        (m, true) => escape_slow(m, &MEASUREMENT_ESCAPES, w),
         (m, false) => w.put(m),
     }
 

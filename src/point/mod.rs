@@ -237,7 +237,7 @@ impl Point {
     }
 
     /// [`Point::new`]'s allocation itself, for a handle held outside Rust (the C API):
-    /// the same as `Point::new(m)?.into_box()`, without the detour.
+    /// the same as `Point::new(m)?.into_box()`, without the round trip.
     #[inline]
     pub fn new_box(measurement: &str) -> Result<Box<PointData>> {
         match recycled() {
