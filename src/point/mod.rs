@@ -2,9 +2,9 @@
 //! field, an optional timestamp and its precision.
 //!
 //! Storage: every string of a point (measurement, keys, tag values, string field values) lives
-//! in ONE arena `Vec<u8>` (filled only from `&str`s). Tag and field entries (24 bytes: an
-//! 8-byte key prefix for memcmp-free ordering, the key's range, the typed value or the
-//! string's range, "needs escaping" flags computed once) live in one small sorted vector,
+//! in ONE arena `Vec<u8>` (filled only from `&str`s). Tag and field entries (an 8-byte
+//! key prefix for memcmp-free ordering, the key's range, the typed value or the string's
+//! range, "needs escaping" flags computed once; see `entries`) live in one small sorted vector,
 //! tags first, then fields; it is inline up to 8 entries, so a typical point costs one
 //! allocation, and [`Point::clear`] reuses everything. Replacing a key's value appends the
 //! new value and leaves the old bytes as garbage, compacted once it exceeds half the arena.
