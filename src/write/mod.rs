@@ -184,8 +184,10 @@ impl WriteApi {
 
     /// Write many points. Every point is validated and encoded before anything is sent or
     /// queued: one invalid point fails the whole call and nothing is written. Points are
-    /// grouped by precision (one request or batch per precision, as in the seed); in
-    /// synchronous mode a failure of a later group leaves the earlier groups written.
+    /// grouped by precision (one request or batch per precision, as in the seed). Batching
+    /// and asynchronous: all groups are queued or, on error, none. Synchronous: one request
+    /// per precision, in the order ns, us, ms, s; a failure of a later group leaves the
+    /// earlier groups written (its message names the precision that failed).
     pub fn write_points(&self, bucket: &str, org: Option<&str>, points: &[&Point]) -> Result<()> {
         let Some(first) = points.first() else {
             return Ok(());
@@ -211,10 +213,34 @@ impl WriteApi {
                 groups.push((self.destination(bucket, org, precision)?, buf, lines));
             }
         }
-        for (dest, buf, lines) in groups {
-            self.submit(dest, &buf, lines)?;
+        match &self.mode {
+            // One request per precision: a later group's failure leaves the earlier ones
+            // written (the error says which precision failed).
+            Mode::Synchronous => {
+                for (i, (dest, buf, lines)) in groups.into_iter().enumerate() {
+                    self.submit(dest, &buf, lines).map_err(|mut e| {
+                        if i > 0 {
+                            e.message = format!(
+                                "points of precision {} (the points of {i} other precision(s) \
+                                 were written): {}",
+                                dest.precision, e.message
+                            );
+                        }
+                        e
+                    })?;
+                }
+                Ok(())
+            }
+            // All groups are admitted together or none is (the buffer-full policy applies
+            // to their sum).
+            Mode::Background(b) => {
+                let refs: Vec<(DestRef<'_>, &[u8], usize)> = groups
+                    .iter()
+                    .map(|(d, buf, n)| (*d, buf.as_slice(), *n))
+                    .collect();
+                b.enqueue_all(&refs)
+            }
         }
-        Ok(())
     }
 
     /// Encode `points` as `\n`-joined lines into `buf`; returns the line count.
@@ -475,6 +501,40 @@ mod tests {
         let s = api.stats();
         assert_eq!((s.accepted, s.failed, s.buffered_lines), (4, 4, 0));
         api.close().unwrap();
+    }
+
+    #[test]
+    fn points_of_two_precisions_are_accepted_all_or_nothing() {
+        let mut conf = Conf::new();
+        conf.set("url", "http://127.0.0.1:9").unwrap();
+        conf.set("org", "o").unwrap();
+        let client = Client::new(&conf).unwrap();
+        let mut w = Conf::new();
+        for (k, v) in [
+            ("batch_size", "100"),
+            ("max_buffer_lines", "100"),
+            ("buffer_full_policy", "reject"),
+            ("flush_interval", "600000"),
+            ("max_close_wait", "0"),
+        ] {
+            w.set(k, v).unwrap();
+        }
+        let api = client.write_api(Some(&w), None).unwrap();
+        let fill: Vec<Point> = (0..95).map(point).collect();
+        api.write_points("b", None, &fill.iter().collect::<Vec<_>>())
+            .unwrap();
+        let mut mixed: Vec<Point> = (0..10).map(point).collect();
+        for p in &mut mixed[5..] {
+            p.set_time(1_700_000_000, Precision::S).unwrap();
+        }
+        let refs: Vec<&Point> = mixed.iter().collect();
+        let e = api.write_points("b", None, &refs).unwrap_err();
+        assert_eq!(e.code, Code::BufferFull, "{e:?}");
+        let s = api.stats();
+        assert_eq!((s.accepted, s.buffered_lines), (95, 95));
+        // with room, both groups go in
+        api.write_points("b", None, &refs[3..8]).unwrap();
+        assert_eq!(api.stats().accepted, 100);
     }
 
     #[test]
