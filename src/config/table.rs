@@ -239,7 +239,7 @@ pub static OPTIONS: &[OptionSpec] = &[
         kind: Kind::Ms { min: 0, max: 7 * DAY_MS },
         default: Some("180000"),
         env: None,
-        doc: "No retry starts later than this many milliseconds after the batch's first attempt; 0 disables retrying.",
+        doc: "No retry starts later than this many milliseconds after the batch's first attempt (a `Retry-After` ending later gives up at once); 0 disables retrying.",
     },
     OptionSpec {
         key: "exponential_base",
