@@ -31,7 +31,9 @@ pub(crate) fn md_type(k: &Kind) -> &'static str {
     match k {
         Kind::Str => "string",
         Kind::Secret => "secret string",
+        Kind::Token => "secret string",
         Kind::Url => "URL",
+        Kind::Proxy => "URL",
         Kind::Bool => "boolean",
         Kind::Int { .. } => "integer",
         Kind::Ms { .. } => "milliseconds",
@@ -44,7 +46,9 @@ pub(crate) fn md_type(k: &Kind) -> &'static str {
 pub(crate) fn md_range(s: &OptionSpec) -> String {
     match s.kind {
         Kind::Str | Kind::Secret => "text".to_string(),
+        Kind::Token => "printable ASCII".to_string(),
         Kind::Url => "`http://…` or `https://…`".to_string(),
+        Kind::Proxy => "`[http://]host[:port]`".to_string(),
         Kind::Path => "path".to_string(),
         Kind::Bool => "`true` / `false`".to_string(),
         Kind::Int { min, max } if s.key.ends_with("_bytes") => {
