@@ -110,7 +110,11 @@ pub extern "C" fn influx_write(
 }
 
 /// Write `n` points (an array of pointers). All are validated first: if one is invalid
-/// nothing is written (the error names its index). Points are grouped by precision.
+/// nothing is written (the error names its index). Points are grouped by precision (one
+/// batch or request per precision). Batching and asynchronous: all groups are accepted or,
+/// on error (INFLUX_ERR_BUFFER_FULL, INFLUX_ERR_CLOSED), none. Synchronous: one request per
+/// precision (ns, us, ms, s); if a later one fails, the earlier ones stay written and the
+/// message names the precision that failed.
 #[no_mangle]
 pub extern "C" fn influx_write_points(
     api: *mut influx_write_api,
@@ -139,7 +143,11 @@ pub extern "C" fn influx_write_points(
 
 /// Write raw line protocol: `len` bytes of UTF-8 (not NUL-terminated needed), one or more
 /// lines separated by '\n', timestamps in `precision`. Default tags are not added (as the
-/// seed). Results as influx_write().
+/// seed). The text is checked as the server parses it before anything is queued or sent: a
+/// line the server would refuse (a NUL byte, an unterminated string, no field set, a bad
+/// field value or timestamp, a reserved or repeated tag key) fails the call with
+/// INFLUX_ERR_INVALID_POINT, the message naming the line ("line protocol line N: ..."), and
+/// nothing of it is written. Otherwise results as influx_write().
 #[no_mangle]
 pub extern "C" fn influx_write_lp(
     api: *mut influx_write_api,

@@ -267,7 +267,11 @@ impl WriteApi {
     }
 
     /// Write raw line protocol (one or more `\n`-separated lines) with the given precision.
-    /// Default tags are not applied to raw line protocol (as in the seed).
+    /// Default tags are not applied to raw line protocol (as in the seed). The text is
+    /// checked as the server parses it first ([`crate::lp::validate_lines`]): a line the
+    /// server would refuse (NUL bytes, an unterminated string, no field set, a bad field
+    /// value or timestamp) fails the call with `InvalidPoint` naming the line, and nothing
+    /// is queued, so raw text never makes the server refuse a batch of valid points.
     pub fn write_lp(
         &self,
         bucket: &str,
@@ -275,7 +279,7 @@ impl WriteApi {
         data: &[u8],
         precision: Precision,
     ) -> Result<()> {
-        let lines = crate::lp::count_lines(data)?;
+        let lines = crate::lp::validate_lines(data, precision)?;
         let dest = self.destination(bucket, org, precision)?;
         self.submit(dest, data, lines)
     }
