@@ -703,6 +703,11 @@ void influx_string_free(char *s);
  defaults (write_type=batching, as the seed). Write options set on the client's conf are
  the base that `write_options` overrides. Batching/asynchronous APIs start one background
  thread. Returns NULL on error (reason in `errstr`, may be NULL).
+
+ fork(): a write API is not inherited by a child process. In the child, every call on a
+ write API made before the fork returns INFLUX_ERR_CLOSED at once (influx_write_api_close
+ frees the handle's memory only as far as it is safe: the rest is left to process exit);
+ make write APIs in the child after the fork.
  */
 struct influx_write_api *influx_write_api_new(struct influx_client *client, struct influx_conf *write_options, char *errstr, size_t errstr_size);
 

@@ -14,12 +14,13 @@ pub mod retry;
 mod sender;
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::ClientShared;
 use crate::config::{WriteOptions, WriteType};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::lines::LineBuffer;
 use crate::lp::tags::DefaultTags;
 use crate::point::{encode_point_with, Point};
@@ -61,11 +62,40 @@ enum Mode {
 }
 
 /// A write API in one of the seed's three modes.
+///
+/// Not inherited by a child process: after `fork()` the child has none of the parent's
+/// threads (no background thread to send, maybe a lock held for ever by a thread that is
+/// gone), so every call on a write API made before the fork fails in the child with
+/// `Code::Closed`, without touching its state; a write API made in the child works.
 pub struct WriteApi {
     shared: Arc<ClientShared>,
     /// Checked, sorted and escaped once, when the write API is made.
     defaults: Arc<DefaultTags>,
     mode: Mode,
+    /// [`FORK_GENERATION`] and the process id when made (see [`WriteApi::inherited`]).
+    generation: u32,
+    pid: u32,
+}
+
+/// Counts the forks this process is a child of, as far as [`note_fork_in_child`] is called
+/// (the C API registers it with `pthread_atfork`): one atomic load tells a write call
+/// whether its write API was made in another process.
+static FORK_GENERATION: AtomicU32 = AtomicU32::new(0);
+
+/// To be called in the child process right after `fork()` (async-signal-safe: one atomic
+/// add). Write APIs made before it then fail with `Code::Closed` in this process. Without
+/// it, flush, close and stats still notice the fork (by the process id); writes do not.
+pub fn note_fork_in_child() {
+    FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+#[cold]
+fn inherited_error() -> Error {
+    Error::new(
+        Code::Closed,
+        "this write API was made in another process (before fork()): write APIs are not \
+         inherited by a child process; make a new one in the child",
+    )
 }
 
 impl std::fmt::Debug for WriteApi {
@@ -132,7 +162,18 @@ impl WriteApi {
             shared,
             defaults,
             mode,
+            generation: FORK_GENERATION.load(Ordering::Relaxed),
+            pid: std::process::id(),
         })
+    }
+
+    /// Whether this write API was made in another process (this one is a child forked
+    /// after it was made). `thorough` also compares process ids (a system call: not on the
+    /// write path).
+    #[inline]
+    fn inherited(&self, thorough: bool) -> bool {
+        FORK_GENERATION.load(Ordering::Relaxed) != self.generation
+            || (thorough && std::process::id() != self.pid)
     }
 
     /// The default tags applied to every point written through this API (sorted by key).
@@ -189,6 +230,9 @@ impl WriteApi {
     /// per precision, in the order ns, us, ms, s; a failure of a later group leaves the
     /// earlier groups written (its message names the precision that failed).
     pub fn write_points(&self, bucket: &str, org: Option<&str>, points: &[&Point]) -> Result<()> {
+        if self.inherited(false) {
+            return Err(inherited_error());
+        }
         let Some(first) = points.first() else {
             return Ok(());
         };
@@ -279,6 +323,9 @@ impl WriteApi {
         data: &[u8],
         precision: Precision,
     ) -> Result<()> {
+        if self.inherited(false) {
+            return Err(inherited_error());
+        }
         let lines = crate::lp::validate_lines(data, precision)?;
         let dest = self.destination(bucket, org, precision)?;
         self.submit(dest, data, lines)
@@ -295,6 +342,9 @@ impl WriteApi {
         org: Option<&str>,
         lines: &mut LineBuffer,
     ) -> Result<()> {
+        if self.inherited(false) {
+            return Err(inherited_error());
+        }
         if lines.is_line_open() {
             return Err(Error::invalid_argument(
                 "the line buffer has an unfinished line: end it (influx_lines_end / \
@@ -363,14 +413,21 @@ impl WriteApi {
     /// Block until every write accepted before this call is delivered or reported failed.
     /// `timeout` None waits without limit. Synchronous mode: returns at once.
     pub fn flush(&self, timeout: Option<Duration>) -> Result<()> {
+        if self.inherited(true) {
+            return Err(inherited_error());
+        }
         match &self.mode {
             Mode::Synchronous => Ok(()),
             Mode::Background(b) => b.flush(timeout),
         }
     }
 
-    /// Counters (all zero in synchronous mode, where results are returned directly).
+    /// Counters (all zero in synchronous mode, where results are returned directly, and in a
+    /// child process for a write API made before the fork).
     pub fn stats(&self) -> Stats {
+        if self.inherited(true) {
+            return Stats::default();
+        }
         match &self.mode {
             Mode::Synchronous => Stats::default(),
             Mode::Background(b) => b.stats(),
@@ -380,6 +437,9 @@ impl WriteApi {
     /// Deliver what is pending (bounded by max_close_wait), report the rest failed, stop the
     /// background thread. Idempotent. Later writes return `Code::Closed`.
     pub fn close(&self) -> Result<()> {
+        if self.inherited(true) {
+            return Err(inherited_error());
+        }
         match &self.mode {
             Mode::Synchronous => Ok(()),
             Mode::Background(b) => b.close(),
@@ -389,6 +449,12 @@ impl WriteApi {
 
 impl Drop for WriteApi {
     fn drop(&mut self) {
+        if self.inherited(true) {
+            // In a child process: the background thread and whatever it held are not here.
+            // Nothing of the state is touched (a lock may be held for ever); it is leaked.
+            std::mem::forget(std::mem::replace(&mut self.mode, Mode::Synchronous));
+            return;
+        }
         let _ = self.close();
     }
 }
