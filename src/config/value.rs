@@ -132,7 +132,7 @@ pub(crate) fn url_problem(s: &str) -> Option<&'static str> {
         Err(url::ParseError::InvalidIpv4Address) => return Some("the IPv4 address is not valid"),
         Err(_) => return Some("it is not a valid URL"),
     };
-    if u.host_str().is_none_or(str::is_empty) {
+    if u.host_str().map_or(true, str::is_empty) {
         return Some("it has no host");
     }
     if u.port() == Some(0) {
