@@ -44,6 +44,11 @@
 #define ANNOTATION_DEFAULT 4
 
 /*
+ Largest page a list call asks for (the server's bound).
+ */
+#define MAX_PAGE_LIMIT 100
+
+/*
  Library version, major part.
  */
 #define INFLUXDB_CLIENT_VERSION_MAJOR 0
@@ -111,6 +116,153 @@ typedef struct influx_write_api influx_write_api;
  renumbered. `influx_strerror(code)` gives static text.
  */
 typedef int influx_result;
+
+/*
+ What `GET /ping` reports (fixed-size, NUL-terminated; nothing to free).
+ */
+typedef struct influx_ping_info {
+  /*
+   `X-Influxdb-Version` (e.g. "v2.7.12"), "unknown" when absent (InfluxDB Cloud).
+   */
+  char version[64];
+  /*
+   `X-Influxdb-Build` ("OSS", "Cloud"), "unknown" when absent.
+   */
+  char build[32];
+} influx_ping_info;
+
+/*
+ What `GET /health` reports. Strings are the library's: free with
+ influx_health_info_clear().
+ */
+typedef struct influx_health_info {
+  /*
+   "influxdb"
+   */
+  char *name;
+  /*
+   "pass" or "fail"
+   */
+  char *status;
+  /*
+   The server's text, or why the check failed.
+   */
+  char *message;
+  /*
+   "" if absent.
+   */
+  char *version;
+  /*
+   "" if absent.
+   */
+  char *commit;
+} influx_health_info;
+
+/*
+ What `GET /ready` reports. Free the strings with influx_ready_info_clear().
+ */
+typedef struct influx_ready_info {
+  /*
+   "ready"
+   */
+  char *status;
+  /*
+   RFC 3339 text as sent.
+   */
+  char *started;
+  /*
+   Go duration text as sent, e.g. "14m45.911966424s".
+   */
+  char *up;
+} influx_ready_info;
+
+/*
+ A bucket. Strings are the library's: free with influx_bucket_clear() (or
+ influx_buckets_free() for a list).
+ */
+typedef struct influx_bucket {
+  /*
+   16 hex digits.
+   */
+  char *id;
+  char *org_id;
+  char *name;
+  /*
+   "" if none.
+   */
+  char *description;
+  /*
+   "user" or "system".
+   */
+  char *type;
+  /*
+   everySeconds of the "expire" rule; 0: kept forever.
+   */
+  int64_t retention_seconds;
+  /*
+   0: not reported.
+   */
+  int64_t shard_group_duration_seconds;
+  /*
+   RFC 3339 text as sent, "" if absent.
+   */
+  char *created_at;
+  char *updated_at;
+  /*
+   The bucket object as sent (JSON), for the fields not mapped here.
+   */
+  char *json;
+} influx_bucket;
+
+/*
+ Paging and filters of the list calls (zero-initialise; every field optional).
+ */
+typedef struct influx_list_opts {
+  /*
+   Buckets only: organization name or ID (else every org the token can read).
+   */
+  const char *org;
+  /*
+   Buckets only: only this name.
+   */
+  const char *name;
+  /*
+   Buckets only: the ID to continue after (exclusive): the last ID of the previous page.
+   */
+  const char *after;
+  /*
+   Items to skip (>= 0).
+   */
+  int32_t offset;
+  /*
+   1..100; 0: the server's default (20).
+   */
+  int32_t limit;
+} influx_list_opts;
+
+/*
+ An organization. Free the strings with influx_org_clear() (or influx_orgs_free()).
+ */
+typedef struct influx_org {
+  /*
+   16 hex digits.
+   */
+  char *id;
+  char *name;
+  /*
+   "" if none.
+   */
+  char *description;
+  /*
+   RFC 3339 text as sent, "" if absent.
+   */
+  char *created_at;
+  char *updated_at;
+  /*
+   The organization object as sent (JSON).
+   */
+  char *json;
+} influx_org;
 
 /*
  Timestamp precision of a point or of raw line protocol.
@@ -416,6 +568,139 @@ int influx_last_http_status(void);
 const char *influx_last_server_message(void);
 
 /*
+ GET /ping (answered without authentication). INFLUX_OK on a 2xx answer; `out` (may be
+ NULL) gets the version and build headers ("unknown" when absent, truncated to the arrays).
+ On error `out` holds two empty strings. The seed's ping() is `rc == INFLUX_OK`.
+ */
+influx_result influx_ping(struct influx_client *client, struct influx_ping_info *out);
+
+/*
+ GET /health. INFLUX_OK only for a 2xx answer with status "pass". Otherwise the error code
+ (INFLUX_ERR_HTTP for a non-2xx answer or another status, INFLUX_ERR_TRANSPORT,
+ INFLUX_ERR_TIMEOUT, INFLUX_ERR_PARSE) and `*out` still filled: status "fail" and the
+ reason in message, as the seed's health() which never raises. Free with
+ influx_health_info_clear() in both cases. `out` NULL: INFLUX_ERR_INVALID_ARG.
+ */
+influx_result influx_health(struct influx_client *client, struct influx_health_info *out);
+
+/*
+ Free the strings of `info` and zero it. NULL and a zeroed struct are no-ops.
+ */
+void influx_health_info_clear(struct influx_health_info *info);
+
+/*
+ GET /ready (answered without authentication). Free `*out` with influx_ready_info_clear().
+ */
+influx_result influx_ready(struct influx_client *client, struct influx_ready_info *out);
+
+/*
+ Free the strings of `info` and zero it. NULL and a zeroed struct are no-ops.
+ */
+void influx_ready_info_clear(struct influx_ready_info *info);
+
+/*
+ Free the strings of `bucket` and zero it. NULL and a zeroed struct are no-ops.
+ */
+void influx_bucket_clear(struct influx_bucket *bucket);
+
+/*
+ Clear each of the `n` buckets and free the array (as returned by influx_buckets_list()
+ with its count). NULL is a no-op.
+ */
+void influx_buckets_free(struct influx_bucket *buckets, size_t n);
+
+/*
+ POST /api/v2/buckets. `org` is a name or an ID (NULL: the client's `org`), resolved to an
+ ID as the seed does (see influx_org_resolve_id(); an unknown name is
+ INFLUX_ERR_NOT_FOUND). `description` may be NULL. `retention_seconds` 0: keep forever;
+ `shard_group_duration_seconds` 0: the server's default; negative: INFLUX_ERR_INVALID_ARG.
+ A name already taken is the server's 422 (INFLUX_ERR_HTTP). Free `*out` with
+ influx_bucket_clear().
+ */
+influx_result influx_bucket_create(struct influx_client *client, const char *org, const char *name, const char *description, int64_t retention_seconds, int64_t shard_group_duration_seconds, struct influx_bucket *out);
+
+/*
+ `GET /api/v2/buckets?name=<name>` (plus orgID= when `org` is an ID, org= when a name; NULL:
+ any org the token can read, as the seed's find_bucket_by_name). The first bucket so
+ named; INFLUX_ERR_NOT_FOUND if none. Free `*out` with influx_bucket_clear().
+ */
+influx_result influx_bucket_find(struct influx_client *client, const char *org, const char *name, struct influx_bucket *out);
+
+/*
+ GET /api/v2/buckets/{id}: INFLUX_ERR_NOT_FOUND if there is none (an ID of the wrong form
+ is the server's 400, INFLUX_ERR_HTTP). Free `*out` with influx_bucket_clear().
+ */
+influx_result influx_bucket_find_by_id(struct influx_client *client, const char *id, struct influx_bucket *out);
+
+/*
+ GET /api/v2/buckets with `opts` (NULL: the first page of every bucket the token can
+ read). `*out` is a new array of `*count` buckets (NULL when there are none; free it with
+ influx_buckets_free(*out, *count)); `*more` (`more` may be NULL) tells whether the server
+ offers a next page: ask for it with opts->after = the last bucket's id. A limit outside
+ 0..100 or a negative offset: INFLUX_ERR_INVALID_ARG.
+ */
+influx_result influx_buckets_list(struct influx_client *client, const struct influx_list_opts *opts, struct influx_bucket **out, size_t *count, bool *more);
+
+/*
+ DELETE /api/v2/buckets/{id}: INFLUX_ERR_NOT_FOUND if there is none.
+ */
+influx_result influx_bucket_delete(struct influx_client *client, const char *id);
+
+/*
+ Free the strings of `org` and zero it. NULL and a zeroed struct are no-ops.
+ */
+void influx_org_clear(struct influx_org *org);
+
+/*
+ Clear each of the `n` organizations and free the array (as returned by
+ influx_orgs_list() with its count). NULL is a no-op.
+ */
+void influx_orgs_free(struct influx_org *orgs, size_t n);
+
+/*
+ `GET /api/v2/orgs?org=<name>`: INFLUX_ERR_NOT_FOUND if there is none. Free `*out` with
+ influx_org_clear().
+ */
+influx_result influx_org_find(struct influx_client *client, const char *name, struct influx_org *out);
+
+/*
+ GET /api/v2/orgs with opts->offset and opts->limit (opts->org, ->name, ->after are
+ ignored; opts NULL: the first page). `*out` is a new array of `*count` organizations
+ (NULL when none; free with influx_orgs_free(*out, *count)); `*more` (`more` may be NULL) =
+ the page is full, since the server sends no next link for organizations: ask for the
+ next with offset + count.
+ */
+influx_result influx_orgs_list(struct influx_client *client, const struct influx_list_opts *opts, struct influx_org **out, size_t *count, bool *more);
+
+/*
+ POST /api/v2/orgs; `description` may be NULL. A name already taken is the server's 422
+ (INFLUX_ERR_HTTP). Free `*out` with influx_org_clear().
+ */
+influx_result influx_org_create(struct influx_client *client, const char *name, const char *description, struct influx_org *out);
+
+/*
+ DELETE /api/v2/orgs/{id} (its buckets go with it): INFLUX_ERR_NOT_FOUND if there is none.
+ */
+influx_result influx_org_delete(struct influx_client *client, const char *id);
+
+/*
+ The seed's name -> ID rule: 16 hex digits are an ID as they are (no request); otherwise
+ `GET /api/v2/orgs?org=<name>` and the first ID (none: INFLUX_ERR_NOT_FOUND with the seed's
+ message). `org` NULL: the client's `org` (none: INFLUX_ERR_INVALID_ARG). Writes 16 hex
+ digits and a NUL to `id_out` (17 bytes); "" on error.
+ */
+influx_result influx_org_resolve_id(struct influx_client *client, const char *org, char *id_out);
+
+/*
+ POST /api/v2/delete?org=&bucket= {"start","stop","predicate"}: delete the points of
+ `bucket` (name or ID) in [start_ns, stop_ns] (ns since the epoch, sent as RFC 3339 UTC)
+ that match `predicate` (NULL or "": all), e.g. `_measurement="cpu" AND host="a"`. `org`
+ is a name or an ID (NULL: the client's). The server checks the predicate (400 for OR,
+ 501 for _field) and the range; an unknown bucket or org is INFLUX_ERR_NOT_FOUND.
+ */
+influx_result influx_delete(struct influx_client *client, const char *bucket, const char *org, int64_t start_ns, int64_t stop_ns, const char *predicate);
+
+/*
  Set delivery-report callbacks on a write API's conf (any may be NULL). Used only by
  batching/asynchronous write APIs. Threads: success, retry and error callbacks run on the
  write API's background thread, except the error callback for a batch dropped under
@@ -625,6 +910,17 @@ void influx_shape_free(struct influx_shape *shape);
 influx_result influx_lines_add_row(struct influx_lines *lines, const struct influx_shape *shape, const char *const *tag_values, const union influx_value *field_values, const int64_t *time);
 
 /*
+ Add many points in one call (for bindings: one call per batch, not per tag and field):
+ `data` holds `len` bytes of points packed as README "Many points in one call" describes
+ (per point: measurement, tags, typed fields, optional time in the buffer's precision;
+ u32/u64 little-endian, UTF-8 strings with a u32 length). Each point gets the text and the
+ checks of the equivalent influx_lines_* calls. All or nothing: on error the buffer is
+ unchanged and the message names the point (`point <i>: ...`). `added` (may be NULL)
+ receives the number of lines added. Error if a line is open.
+ */
+influx_result influx_lines_add_packed(struct influx_lines *lines, const uint8_t *data, size_t len, size_t *added);
+
+/*
  Create a point with the given measurement (UTF-8, not empty, not starting with '#').
  Returns NULL on invalid input (see influx_last_error_message()). Free with
  influx_point_free().
@@ -745,6 +1041,8 @@ influx_result influx_write_lp(struct influx_write_api *api, const char *bucket, 
 /*
  Block until every point accepted before this call has been delivered or reported failed
  (its success/error callback has returned). Synchronous mode: returns INFLUX_OK at once.
+ From any write callback it returns INFLUX_ERR_INVALID_ARG at once (it would wait for
+ itself).
  */
 influx_result influx_flush(struct influx_write_api *api);
 
@@ -764,8 +1062,8 @@ influx_result influx_write_api_stats(const struct influx_write_api *api, struct 
  `timeout` already under way), report anything undelivered through the error callback
  (INFLUX_ERR_TIMED_OUT), stop the background thread, and free the handle — always, even
  when it returns an error. Returns INFLUX_ERR_TIMED_OUT if something was not delivered in
- time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from one of
- this API's own callbacks it does nothing and returns INFLUX_ERR_INVALID_ARG.
+ time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from any write
+ callback (of any write API, on any thread) it does nothing and returns INFLUX_ERR_INVALID_ARG.
  */
 influx_result influx_write_api_close(struct influx_write_api *api);
 

@@ -6,8 +6,9 @@
 #
 # Steps: build/cache influxd (scripts/influxdb.sh build), check the generated header and
 # CONFIGURATION.md are current, rustfmt + clippy, start one server for the whole run, cargo tests (unit,
-# faulty-server, real-server), C tests through the header with CMake/ctest, the same C tests
-# under AddressSanitizer + UBSan, then stop the server.
+# faulty-server, real-server, TLS, proxy, and the fuzz harness for INFLUX_FUZZ_SECONDS per
+# target), C tests through the header with CMake/ctest, the same C tests under valgrind
+# memcheck (installed here if missing) and under AddressSanitizer + UBSan, then stop the server.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "${root}"
@@ -38,13 +39,21 @@ eval "$(scripts/influxdb.sh start)"
 trap 'scripts/influxdb.sh stop "${INFLUXDB_TEST_INSTANCE}" >/dev/null 2>&1 || true' EXIT
 echo "server ${INFLUXDB_TEST_VERSION} at ${INFLUXDB_V2_URL}"
 
-step "cargo test (unit, faulty server, real server)"
+step "cargo test (unit, faulty server, real server, TLS, proxy, fuzz harness)"
+# tests/fuzz.rs runs each of its 4 targets for this many seconds after replaying its corpus
+export INFLUX_FUZZ_SECONDS="${INFLUX_FUZZ_SECONDS:-5}"
 cargo test --release --lib --bins --tests -- --test-threads="${jobs}"
 
 step "C tests (ctest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
 cmake --build build -j "${jobs}"
 ctest --test-dir build --output-on-failure -j "${jobs}"
+
+step "C tests under valgrind memcheck (Release build tree)"
+if ! command -v valgrind >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
+fi
+tests/memcheck.sh build
 
 step "install: find_package and pkg-config consumers"
 scripts/check-install.sh build

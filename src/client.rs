@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::api::ManagementApi;
 use crate::config::{ClientConfig, Conf, Scope};
 use crate::error::{Error, Result};
 use crate::http::Http;
@@ -40,6 +41,16 @@ impl Client {
 
     pub fn config(&self) -> &ClientConfig {
         &self.shared.config
+    }
+
+    /// The HTTP side (pooled connections, auth) shared by every API of this client.
+    pub fn http(&self) -> &Http {
+        &self.shared.http
+    }
+
+    /// The management and status calls (ping, health, buckets, orgs, delete).
+    pub fn management(&self) -> ManagementApi {
+        ManagementApi::new(self.clone())
     }
 
     /// Create a write API. `overrides` holds write options; a client-scope key there is an error.

@@ -11,6 +11,7 @@
 //! - [`client`]: configuration + HTTP; hands out write APIs
 //! - [`write`]: synchronous, batching and asynchronous write APIs (queue, sender, retry)
 //! - [`query`]: Flux queries: annotated-CSV cursor, cell conversions, bind parameters
+//! - [`api`]: management and status calls: ping/health/ready, buckets, orgs, delete
 //!
 //! [`ffi`] is the only module with `unsafe`: handles, the panic boundary, result codes.
 #![deny(unsafe_code)]
@@ -30,6 +31,8 @@ pub mod client;
 pub mod write;
 
 pub mod query;
+
+pub mod api;
 
 #[allow(unsafe_code)]
 pub mod ffi;

@@ -423,3 +423,31 @@ fn at_index(mut e: Error, what: &str, i: usize) -> Error {
     e.message = format!("{what}[{i}]: {}", e.message);
     e
 }
+
+/// Add many points in one call (for bindings: one call per batch, not per tag and field):
+/// `data` holds `len` bytes of points packed as README "Many points in one call" describes
+/// (per point: measurement, tags, typed fields, optional time in the buffer's precision;
+/// u32/u64 little-endian, UTF-8 strings with a u32 length). Each point gets the text and the
+/// checks of the equivalent influx_lines_* calls. All or nothing: on error the buffer is
+/// unchanged and the message names the point (`point <i>: ...`). `added` (may be NULL)
+/// receives the number of lines added. Error if a line is open.
+#[no_mangle]
+pub extern "C" fn influx_lines_add_packed(
+    lines: *mut influx_lines,
+    data: *const u8,
+    len: usize,
+    added: *mut usize,
+) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract for both pointers.
+        let lb = unsafe { lines_mut(lines) }?;
+        // SAFETY: data is NULL (only with len 0) or valid for len bytes (caller contract).
+        let bytes = unsafe { array_arg(data, len, "data") }?;
+        let n = lb.add_packed(bytes)?;
+        // SAFETY: added is NULL or writable (caller contract).
+        if let Some(a) = unsafe { added.as_mut() } {
+            *a = n;
+        }
+        Ok(())
+    })
+}

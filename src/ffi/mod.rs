@@ -18,6 +18,7 @@
 //! [`callbacks`] (C callbacks as a write API's listener), then one file per C object
 //! family: [`conf`], [`client`], [`write`], [`point`], [`lines`].
 
+mod api;
 mod callbacks;
 mod client;
 mod codes;
@@ -27,6 +28,7 @@ mod lines;
 mod point;
 mod write;
 
+pub use api::*;
 pub use callbacks::*;
 pub use client::*;
 pub use codes::*;

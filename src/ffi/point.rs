@@ -59,11 +59,11 @@ pub(crate) unsafe fn point_ref(p: *const influx_point) -> crate::Result<PointRef
 pub extern "C" fn influx_point_new(measurement: *const c_char) -> *mut influx_point {
     guard(std::ptr::null_mut(), || {
         // SAFETY: C caller passes NULL or a NUL-terminated string.
-        let r = unsafe { str_arg(measurement, "measurement") }.and_then(Point::new);
+        let r = unsafe { str_arg(measurement, "measurement") }.and_then(Point::new_box);
         match r {
-            Ok(p) => {
+            Ok(d) => {
                 super::clear_last_error();
-                Box::into_raw(p.into_box()).cast::<influx_point>()
+                Box::into_raw(d).cast::<influx_point>()
             }
             Err(e) => {
                 set_last_error(&e);

@@ -195,6 +195,8 @@ pub extern "C" fn influx_write_lp(
 
 /// Block until every point accepted before this call has been delivered or reported failed
 /// (its success/error callback has returned). Synchronous mode: returns INFLUX_OK at once.
+/// From any write callback it returns INFLUX_ERR_INVALID_ARG at once (it would wait for
+/// itself).
 #[no_mangle]
 pub extern "C" fn influx_flush(api: *mut influx_write_api) -> influx_result {
     result_of(|| {
@@ -267,8 +269,8 @@ pub extern "C" fn influx_write_api_stats(
 /// `timeout` already under way), report anything undelivered through the error callback
 /// (INFLUX_ERR_TIMED_OUT), stop the background thread, and free the handle — always, even
 /// when it returns an error. Returns INFLUX_ERR_TIMED_OUT if something was not delivered in
-/// time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from one of
-/// this API's own callbacks it does nothing and returns INFLUX_ERR_INVALID_ARG.
+/// time. NULL is a no-op (INFLUX_OK). No callback runs after it returns. Called from any write
+/// callback (of any write API, on any thread) it does nothing and returns INFLUX_ERR_INVALID_ARG.
 #[no_mangle]
 pub extern "C" fn influx_write_api_close(api: *mut influx_write_api) -> influx_result {
     result_of(|| {

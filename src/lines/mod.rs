@@ -22,7 +22,10 @@
 //! Storage: `buf[..end]` is written, the rest of `buf` is room that the writers fill through a
 //! `Tail` (no per-byte capacity checks). A write API may take the storage as it is
 
+mod packed;
 mod shape;
+
+pub use packed::Packer;
 
 pub use crate::types::FieldType;
 pub(crate) use shape::RowValues;

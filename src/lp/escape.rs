@@ -51,6 +51,7 @@ pub fn escape_string_field(s: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// A string field value in quotes; `esc` = `rules::string_needs_escape(s)`.
 #[inline(always)]
 pub(crate) fn write_quoted<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
     w.byte(b'"');
@@ -62,7 +63,7 @@ pub(crate) fn write_quoted<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
     w.byte(b'"');
 }
 
-#[cold]
+/// A key or tag value, escaped if its flag (computed when the point stored it) says so.
 #[inline(always)]
 pub(crate) fn put_key<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
     if esc {

@@ -113,8 +113,6 @@ pub(crate) fn write_int<W: Sink>(v: i64, w: &mut W) {
     w.digits(Digits::of(v.unsigned_abs()));
 }
 
-/// A string field value in quotes; `esc` = `point::string_needs_escape(s)`.
-
 #[cfg(test)]
 mod tests {
     use super::*;

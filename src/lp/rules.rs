@@ -293,8 +293,9 @@ pub(crate) fn check_time(time: i64, precision: Precision) -> Result<()> {
     }
 }
 
-/// The last small point dropped on each thread is kept for reuse by [`Point::new`] (one
-
+/// The error for a point or line with no field the server can store.
+#[cold]
+#[inline(never)]
 pub(crate) fn nothing_to_write(measurement: &str, has_fields: bool) -> Error {
     let why = if has_fields {
         "all its fields are NaN or infinite, which InfluxDB cannot store"
@@ -315,8 +316,6 @@ pub(crate) fn series_key_too_long(measurement: &str) -> Error {
         show(measurement)
     ))
 }
-
-/// A key or tag value, escaped if its flag (computed when the point stored it) says so.
 
 /// Test helper shared by the point and line-protocol tests.
 #[cfg(test)]

@@ -163,7 +163,7 @@ thread_local! {
 }
 
 /// A point's allocation from this thread's pool, if any.
-#[inline]
+#[inline(always)]
 fn recycled() -> Option<Box<PointData>> {
     RECYCLED
         .try_with(|r| r.try_borrow_mut().ok().and_then(|mut v| v.pop()))
@@ -224,13 +224,22 @@ impl Point {
     /// keys as the dropped one gets the shape reuse `clear` describes. It behaves exactly
     /// like a freshly allocated point.
     pub fn new(measurement: &str) -> Result<Point> {
+        Point::new_box(measurement).map(Point::from_box)
+    }
+
+    /// [`Point::new`]'s allocation itself, for a handle held outside Rust (the C API):
+    /// the same as `Point::new(m)?.into_box()`, without the detour.
+    #[inline]
+    pub fn new_box(measurement: &str) -> Result<Box<PointData>> {
         match recycled() {
-            Some(d) => {
-                let mut p = Point { d: Some(d) };
-                p.clear(measurement)?; // on error `p` goes back (Drop)
-                Ok(p)
-            }
-            None => Point::allocate(measurement),
+            Some(mut d) => match d.clear(measurement) {
+                Ok(()) => Ok(d),
+                Err(e) => {
+                    recycle(d);
+                    Err(e)
+                }
+            },
+            None => Ok(Box::new(PointData::allocate(measurement)?)),
         }
     }
 
@@ -247,7 +256,8 @@ impl Point {
         Point { d: Some(d) }
     }
 
-    /// A new point that is never a recycled one.
+    /// A new point that is never a recycled one (tests compare it with reused points).
+    #[cfg(test)]
     fn allocate(measurement: &str) -> Result<Point> {
         Ok(Point {
             d: Some(Box::new(PointData::allocate(measurement)?)),

@@ -504,6 +504,67 @@ static void shapes_and_rows(void) {
     influx_lines_free(calls);
 }
 
+/* influx_lines_add_packed: many points in one call, the same text as the calls. */
+static void put_u32(unsigned char **w, uint32_t v) {
+    for (int i = 0; i < 4; i++) *(*w)++ = (unsigned char)(v >> (8 * i));
+}
+static void put_u64(unsigned char **w, uint64_t v) {
+    for (int i = 0; i < 8; i++) *(*w)++ = (unsigned char)(v >> (8 * i));
+}
+static void put_str(unsigned char **w, const char *s) {
+    put_u32(w, (uint32_t)strlen(s));
+    memcpy(*w, s, strlen(s));
+    *w += strlen(s);
+}
+static void packed_points(void) {
+    unsigned char buf[512], *w = buf;
+    /* point 0: cpu,host=a n=3i,ok=true,s="x" 5 */
+    put_str(&w, "cpu");
+    put_u32(&w, 1);
+    put_str(&w, "host");
+    put_str(&w, "a");
+    put_u32(&w, 3);
+    put_str(&w, "n");
+    *w++ = 1;
+    put_u64(&w, 3);
+    put_str(&w, "ok");
+    *w++ = 3;
+    *w++ = 1;
+    put_str(&w, "s");
+    *w++ = 4;
+    put_str(&w, "x");
+    *w++ = 1;
+    put_u64(&w, 5);
+    /* point 1: m v=0.5 (no time) */
+    put_str(&w, "m");
+    put_u32(&w, 0);
+    put_u32(&w, 1);
+    put_str(&w, "v");
+    *w++ = 0;
+    double half = 0.5;
+    uint64_t bits;
+    memcpy(&bits, &half, sizeof bits);
+    put_u64(&w, bits);
+    *w++ = 0;
+    size_t len = (size_t)(w - buf), added = 99, n = 0;
+    influx_lines *l = influx_lines_new(NULL, INFLUX_PRECISION_NS);
+    CHECK(l != NULL);
+    CHECK_RC(influx_lines_add_packed(l, buf, len, &added), INFLUX_OK);
+    CHECK(added == 2);
+    const char *data = influx_lines_data(l, &n);
+    CHECK(n == strlen("cpu,host=a n=3i,ok=true,s=\"x\" 5\nm v=0.5"));
+    CHECK(data && memcmp(data, "cpu,host=a n=3i,ok=true,s=\"x\" 5\nm v=0.5", n) == 0);
+    /* all or nothing: a cut buffer adds nothing and names the point */
+    CHECK_RC(influx_lines_add_packed(l, buf, len - 3, &added), INFLUX_ERR_INVALID_ARG);
+    CHECK(strstr(influx_last_error_message(), "point 1") != NULL);
+    CHECK(influx_lines_count(l) == 2);
+    CHECK_RC(influx_lines_add_packed(NULL, buf, len, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_packed(l, NULL, 4, NULL), INFLUX_ERR_INVALID_ARG);
+    CHECK_RC(influx_lines_add_packed(l, NULL, 0, &added), INFLUX_OK);
+    CHECK(added == 0);
+    influx_lines_free(l);
+}
+
 static void noop_success(const influx_batch *b, void *ud) {
     (void)b;
     (void)ud;
@@ -768,6 +829,7 @@ int main(void) {
     reused_points();
     line_buffers();
     shapes_and_rows();
+    packed_points();
     null_and_invalid_args();
     strerror_and_version();
     conf_sources();
