@@ -21,15 +21,14 @@ pub(crate) fn shown(v: &str) -> String {
 }
 
 /// Replace the user information of `scheme://user:pass@host` (or `user:pass@host`) with
-/// `***`. Cautious: everything up to the last `@` before any `?` or `#` is taken as user
-/// information (a password may hold a `/`).
+/// `***`. Cautious, as ureq's proxy parser: everything up to the last `@` is taken as user
+/// information (a password may hold `/`, `?` or `#`).
 pub(crate) fn redact_userinfo(s: &str) -> String {
     let (head, rest) = match s.find("://") {
         Some(i) => s.split_at(i + 3),
         None => ("", s),
     };
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!("{head}***@{}", &rest[at + 1..]),
         None => s.to_string(),
     }
@@ -147,24 +146,20 @@ pub(crate) fn url_problem(s: &str) -> Option<&'static str> {
     None
 }
 
-/// Why `s` is not an HTTP proxy (`[http://][user:password@]host[:port]`), or `None`.
+/// Why `s` is not an HTTP proxy (`[http://][user:password@]host[:port][/]`), or `None`.
+/// User information is everything up to the last `@`, as ureq reads it.
 pub(crate) fn proxy_problem(s: &str) -> Option<&'static str> {
-    let full = if s.contains("://") {
-        s.to_string()
-    } else {
-        format!("http://{s}")
+    let rest = match s.find("://") {
+        Some(i) if s[..i].eq_ignore_ascii_case("http") => &s[i + 3..],
+        Some(_) => return Some("the scheme must be http:// (the only kind of proxy supported)"),
+        None => s,
     };
-    if !full.to_ascii_lowercase().starts_with("http://") {
-        return Some("the scheme must be http:// (the only kind of proxy supported)");
+    let host_port = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host_port = host_port.strip_suffix('/').unwrap_or(host_port);
+    if host_port.contains(['/', '?', '#']) {
+        return Some("a proxy URL has no path, query or fragment");
     }
-    if let Some(p) = url_problem(&full) {
-        return Some(p);
-    }
-    match url::Url::parse(&full) {
-        Ok(u) if matches!(u.path(), "" | "/") => None,
-        Ok(_) => Some("a proxy URL has no path"),
-        Err(_) => Some("it is not a valid URL"),
-    }
+    url_problem(&format!("http://{host_port}"))
 }
 
 /// What a kind accepts, for error messages and docs.
