@@ -23,6 +23,12 @@
 #include <stdint.h>
 
 /*
+ Largest config file read (bytes): a config file is a few hundred bytes; anything much
+ larger is a mistake (a log, a device) and is refused rather than read into memory.
+ */
+#define MAX_CONFIG_FILE_BYTES (1 << 20)
+
+/*
  Largest page a list call asks for (the server's bound).
  */
 #define MAX_PAGE_LIMIT 100
@@ -1406,6 +1412,11 @@ influx_result influx_record_get_cells(const struct influx_record *record, struct
  defaults (write_type=batching, as the seed). Write options set on the client's conf are
  the base that `write_options` overrides. Batching/asynchronous APIs start one background
  thread. Returns NULL on error (reason in `errstr`, may be NULL).
+
+ fork(): a write API is not inherited by a child process. In the child, every call on a
+ write API made before the fork returns INFLUX_ERR_CLOSED at once (influx_write_api_close
+ frees the handle's memory only as far as it is safe: the rest is left to process exit);
+ make write APIs in the child after the fork.
  */
 struct influx_write_api *influx_write_api_new(struct influx_client *client, struct influx_conf *write_options, char *errstr, size_t errstr_size);
 
@@ -1421,14 +1432,22 @@ influx_result influx_write(struct influx_write_api *api, const char *bucket, con
 
 /*
  Write `n` points (an array of pointers). All are validated first: if one is invalid
- nothing is written (the error names its index). Points are grouped by precision.
+ nothing is written (the error names its index). Points are grouped by precision (one
+ batch or request per precision). Batching and asynchronous: all groups are accepted or,
+ on error (INFLUX_ERR_BUFFER_FULL, INFLUX_ERR_CLOSED), none. Synchronous: one request per
+ precision (ns, us, ms, s); if a later one fails, the earlier ones stay written and the
+ message names the precision that failed.
  */
 influx_result influx_write_points(struct influx_write_api *api, const char *bucket, const char *org, const struct influx_point *const *points, size_t n);
 
 /*
  Write raw line protocol: `len` bytes of UTF-8 (not NUL-terminated needed), one or more
  lines separated by '\n', timestamps in `precision`. Default tags are not added (as the
- seed). Results as influx_write().
+ seed). The text is checked as the server parses it before anything is queued or sent: a
+ line the server would refuse (a NUL byte, an unterminated string, no field set, a bad
+ field value or timestamp, a reserved or repeated tag key) fails the call with
+ INFLUX_ERR_INVALID_POINT, the message naming the line ("line protocol line N: ..."), and
+ nothing of it is written. Otherwise results as influx_write().
  */
 influx_result influx_write_lp(struct influx_write_api *api, const char *bucket, const char *org, const char *data, size_t len, influx_precision precision);
 

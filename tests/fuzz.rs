@@ -1198,7 +1198,6 @@ fn fuzz_config_parsers() {
 /// password with `/`, `?` or `#` in it (ureq's proxy parser takes everything up to the last
 /// `@` as user information) must not be shown by Debug / Display / `get_shown` either.
 #[test]
-#[ignore = "D4 (issue 10): Conf::set quotes an invalid url with its password; a password with / ? # is shown"]
 fn url_passwords_are_never_shown() {
     for v in [
         "http://u:pw/x@h:1",

@@ -15,7 +15,9 @@ build=$(cd "${1:?usage: tests/memcheck.sh BUILD_DIR}" && pwd)
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 2; }
 
 # name -> why it cannot run under valgrind. Empty: every test runs.
-declare -A EXCLUDE=()
+declare -A EXCLUDE=(
+    [adv_fork]="its fork()ed children inherit a write API whose memory is held by threads that do not exist in them: the library leaves it (freeing could meet a lock held for ever), and memcheck reports it lost and fails the child's exit status, which the test reads; it runs under ASan"
+)
 
 exclude_args=()
 for name in "${!EXCLUDE[@]}"; do

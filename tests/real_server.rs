@@ -118,8 +118,16 @@ fn unknown_bucket_is_404_and_bad_line_is_400() {
         .unwrap_err();
     assert_eq!((e.code, e.http_status), (Code::Http, 404));
     assert!(e.server_message.unwrap().contains("no-such-bucket"));
+    // Text the server could not parse is refused before it is sent ...
     let e = api
         .write_lp(&s.bucket, None, b"m v=1i\nm v=", Precision::Ns)
+        .unwrap_err();
+    assert_eq!((e.code, e.http_status), (Code::InvalidPoint, 0));
+    assert!(e.message.contains("line 2"), "{}", e.message);
+    // ... what only the server checks (a series key over 64 KiB) comes back as its 400
+    let long = format!("m,t={} v=1i", "x".repeat(70_000));
+    let e = api
+        .write_lp(&s.bucket, None, long.as_bytes(), Precision::Ns)
         .unwrap_err();
     assert_eq!((e.code, e.http_status), (Code::Http, 400));
     assert!(!e.server_message.unwrap().is_empty());

@@ -53,6 +53,55 @@ impl fmt::Display for Conf {
     }
 }
 
+/// Largest config file read (bytes): a config file is a few hundred bytes; anything much
+/// larger is a mistake (a log, a device) and is refused rather than read into memory.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 1 << 20;
+
+/// Read a config file: a regular file (not a FIFO, device or directory, which could block
+/// forever or never end) of at most [`MAX_CONFIG_FILE_BYTES`].
+fn read_config_file(path: &Path, where_: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |e: std::io::Error| Error::io(format!("cannot read config file {where_}: {e}"));
+    let not_regular = || {
+        Error::io(format!(
+            "cannot read config file {where_}: not a regular file"
+        ))
+    };
+    // Checked before opening: opening a FIFO for reading waits for a writer.
+    if !std::fs::metadata(path).map_err(io)?.is_file() {
+        return Err(not_regular());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // In case the path was replaced by a FIFO since: do not wait for a writer.
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let too_large = || {
+        Error::config(format!(
+            "{where_}: config file is larger than {MAX_CONFIG_FILE_BYTES} bytes (1 MiB)"
+        ))
+    };
+    if meta.len() > MAX_CONFIG_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_CONFIG_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_CONFIG_FILE_BYTES {
+        return Err(too_large()); // it grew while being read
+    }
+    Ok(bytes)
+}
+
 impl Conf {
     /// An empty conf: every option at its default.
     pub fn new() -> Conf {
@@ -170,8 +219,7 @@ impl Conf {
     /// seed config files load unchanged. All or nothing: on error the conf is unchanged.
     pub fn load_file_section(&mut self, path: &Path, section: &str) -> Result<()> {
         let where_ = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::io(format!("cannot read config file {where_}: {e}")))?;
+        let bytes = read_config_file(path, &where_)?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::config(format!("{where_}: config file is not valid UTF-8")))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

@@ -31,7 +31,9 @@ pub(crate) fn md_type(k: &Kind) -> &'static str {
     match k {
         Kind::Str => "string",
         Kind::Secret => "secret string",
+        Kind::Token => "secret string",
         Kind::Url => "URL",
+        Kind::Proxy => "URL",
         Kind::Bool => "boolean",
         Kind::Int { .. } => "integer",
         Kind::Ms { .. } => "milliseconds",
@@ -44,7 +46,9 @@ pub(crate) fn md_type(k: &Kind) -> &'static str {
 pub(crate) fn md_range(s: &OptionSpec) -> String {
     match s.kind {
         Kind::Str | Kind::Secret => "text".to_string(),
+        Kind::Token => "printable ASCII".to_string(),
         Kind::Url => "`http://…` or `https://…`".to_string(),
+        Kind::Proxy => "`[http://]host[:port]`".to_string(),
         Kind::Path => "path".to_string(),
         Kind::Bool => "`true` / `false`".to_string(),
         Kind::Int { min, max } if s.key.ends_with("_bytes") => {
@@ -162,7 +166,9 @@ network errors; other 4xx fail at once. Retry *k* waits the server's `Retry-Afte
 part of `jitter_interval`) if it sent one, else a random time in
 [`retry_interval` × `exponential_base`^(k−1), `retry_interval` × `exponential_base`^k], capped at
 `max_retry_delay`; with the defaults 5–10 s, 10–20 s, 20–40 s, 40–80 s, then 80–125 s. No retry
-starts after `max_retries` retries or once `max_retry_time` has passed since the first attempt.
+starts after `max_retries` retries or once `max_retry_time` has passed since the first attempt;
+a `Retry-After` that would end after `max_retry_time` gives the batch up at once (reported with
+`INFLUX_ERR_RETRIES_EXHAUSTED`) instead of holding it, and every batch behind it, for that long.
 
 `max_buffer_lines`, `max_buffer_bytes`, `buffer_full_policy` and `buffer_full_timeout` are not in
 the seed, whose buffer is unbounded: here memory is bounded and a full buffer has a stated outcome.

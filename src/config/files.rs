@@ -46,14 +46,14 @@ pub(crate) fn strip_inline_comment(s: &str, toml: bool) -> &str {
 /// An ini value: comment cut, trimmed, surrounding `"` removed (seed: `value.strip('"')`).
 pub(crate) fn ini_value(s: &str) -> String {
     strip_inline_comment(s, false)
-        .trim()
+        .trim_ascii()
         .trim_matches('"')
         .to_string()
 }
 
 /// A TOML value: a basic or literal string, or a bare word/number/boolean kept as text.
 pub(crate) fn toml_value(s: &str) -> std::result::Result<String, String> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     if s.starts_with("\"\"\"") || s.starts_with("'''") {
         return Err("multi-line strings are not supported".to_string());
     }
@@ -101,9 +101,9 @@ pub(crate) fn toml_value(s: &str) -> std::result::Result<String, String> {
         let end = body.find('\'').ok_or("unterminated string")?;
         (body[..end].to_string(), &body[end + 1..])
     } else {
-        return Ok(strip_inline_comment(s, true).trim().to_string());
+        return Ok(strip_inline_comment(s, true).trim_ascii().to_string());
     };
-    let rest = rest.trim();
+    let rest = rest.trim_ascii();
     if !rest.is_empty() && !rest.starts_with('#') {
         return Err("unexpected text after the string".to_string());
     }
@@ -135,7 +135,7 @@ pub(crate) fn parse_ini(
     let mut found = false;
     for (idx, raw) in text.lines().enumerate() {
         let n = idx + 1;
-        let line = raw.trim();
+        let line = raw.trim_ascii();
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
             continue;
         }
@@ -148,13 +148,13 @@ pub(crate) fn parse_ini(
             let end = body
                 .find(']')
                 .ok_or_else(|| format!("line {n}: malformed section header"))?;
-            let rest = body[end + 1..].trim();
+            let rest = body[end + 1..].trim_ascii();
             if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
                 return Err(format!(
                     "line {n}: unexpected text after the section header"
                 ));
             }
-            let name = unquote_key(body[..end].trim()).to_string();
+            let name = unquote_key(body[..end].trim_ascii()).to_string();
             if !sections.insert(name.clone()) {
                 return Err(format!("line {n}: duplicate section [{name}]"));
             }
@@ -173,7 +173,7 @@ pub(crate) fn parse_ini(
         let Some(pos) = pos else {
             return Err(format!("line {n}: expected `key = value` or `[section]`"));
         };
-        let key = unquote_key(line[..pos].trim()).to_lowercase();
+        let key = unquote_key(line[..pos].trim_ascii()).to_lowercase();
         if key.is_empty() {
             return Err(format!("line {n}: empty key"));
         }

@@ -19,7 +19,7 @@ pub mod settings;
 pub mod table;
 pub mod value;
 
-pub use conf::Conf;
+pub use conf::{Conf, MAX_CONFIG_FILE_BYTES};
 pub use doc::configuration_md;
 pub use settings::{BufferFullPolicy, ClientConfig, WriteOptions, WriteType};
 pub use table::{
@@ -112,7 +112,28 @@ mod tests {
             let bad: &[&str] = match s.kind {
                 Kind::Str | Kind::Secret => &["a\nb", "a\rb", "a\0b"],
                 Kind::Path => &["", "   ", "a\nb"],
-                Kind::Url => &["garbage!", "ftp://x", "http://", "http:// x", ""],
+                Kind::Token => &["a\nb", "a\x7fb", "a\x01b", "a\u{a0}b", "é"],
+                Kind::Url => &[
+                    "garbage!",
+                    "ftp://x",
+                    "http://",
+                    "http:// x",
+                    "",
+                    "http://[::1",
+                    "http://h:99999",
+                    "http://h:-1",
+                    "http://h:0",
+                    "http://h?x=1",
+                    "http://h/p#f",
+                    "http:///path",
+                ],
+                Kind::Proxy => &[
+                    "::::not a url",
+                    "not a url at all",
+                    "http://p:99999",
+                    "socks5://p:1080",
+                    "http://p/x",
+                ],
                 Kind::Bool => &["garbage!", "", "2", "truee"],
                 Kind::Int { .. } | Kind::Ms { .. } | Kind::Float { .. } => &[
                     "garbage!",
@@ -368,6 +389,93 @@ mod tests {
     }
 
     #[test]
+    fn tokens_that_cannot_be_a_header_are_refused_everywhere_unshown() {
+        for bad in ["\u{7f}", "\u{1}", "-\u{1b}-", "\u{a0}", "-é"] {
+            let token = format!("{TOKEN}{bad}");
+            let msg = config_err(Conf::new().set("token", &token));
+            assert!(!msg.contains(TOKEN) && msg.starts_with("token: "), "{msg}");
+            let msg = config_err(
+                Conf::new().load_env_from(vec![("INFLUXDB_V2_TOKEN".into(), token.clone())]),
+            );
+            assert!(!msg.contains(TOKEN), "{msg}");
+            let f = TempFile::new("bad-token.ini", &format!("[influx2]\ntoken = {token}\n"));
+            let msg = config_err(Conf::new().load_file(&f.0));
+            assert!(!msg.contains(TOKEN), "{msg}");
+        }
+        // TAB and space are header text
+        Conf::new().set("token", "a b\tc").unwrap();
+    }
+
+    #[test]
+    fn a_refused_url_or_proxy_never_shows_its_password() {
+        for (key, v) in [
+            ("url", "ftp://user:PW-1234@host"),
+            ("url", "http://user:PW-1234@host:99999"),
+            ("url", "http://user:PW-1234@host?x"),
+            ("url", "http://user:PW/1234@host"),
+            ("proxy", "user:PW-1234@host:99999"),
+            ("proxy", "socks5://user:PW-1234@host"),
+        ] {
+            let msg = config_err(Conf::new().set(key, v));
+            assert!(!msg.contains("PW"), "{msg}");
+            assert!(msg.contains("***@"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn urls_are_checked_as_urls() {
+        for ok in [
+            "http://127.0.0.1:8086",
+            "https://db.example",
+            "http://[::1]:8086",
+            "http://h:65535/",
+            "http://h/influx/",
+            "http://u:p@h:1",
+        ] {
+            Conf::new().set("url", ok).unwrap();
+        }
+        for ok in [
+            "http://proxy.example:3128",
+            "proxy:3128",
+            "http://u:p@p:1/",
+            "",
+        ] {
+            Conf::new().set("proxy", ok).unwrap();
+        }
+        let msg = config_err(Conf::new().set("url", "http://h:1?x=1"));
+        assert!(msg.contains("query"), "{msg}");
+        let msg = config_err(Conf::new().set("url", "http://h:99999"));
+        assert!(msg.contains("port"), "{msg}");
+    }
+
+    #[test]
+    fn config_files_must_be_small_regular_files() {
+        let e = Conf::new()
+            .load_file(std::path::Path::new("/dev/zero"))
+            .unwrap_err();
+        assert_eq!(e.code, Code::Io, "{e:?}");
+        assert!(e.message.contains("not a regular file"), "{}", e.message);
+        let big = TempFile::new(
+            "big.ini",
+            &format!(
+                "[influx2]\n# {}\n",
+                "x".repeat(MAX_CONFIG_FILE_BYTES as usize)
+            ),
+        );
+        let e = Conf::new().load_file(&big.0).unwrap_err();
+        assert_eq!(e.code, Code::Config, "{e:?}");
+        assert!(e.message.contains("larger than"), "{}", e.message);
+        let dir = std::env::temp_dir().join(format!("influx-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_file(&dir);
+        let made = std::process::Command::new("mkfifo").arg(&dir).status();
+        if made.is_ok_and(|s| s.success()) {
+            let e = Conf::new().load_file(&dir).unwrap_err();
+            assert_eq!(e.code, Code::Io, "{e:?}");
+            let _ = std::fs::remove_file(&dir);
+        }
+    }
+
+    #[test]
     fn secrets_never_appear_in_debug_display_or_errors() {
         let mut c = Conf::new();
         c.set("token", TOKEN).unwrap();
@@ -603,12 +711,12 @@ mod tests {
 
     #[test]
     fn ini_comments_quotes_and_case() {
-        let text = "# comment\n; another\n[influx2]\nURL = \"http://h:1/#frag\"  # trailing\nOrg = \"a ; b\" ; note\nbatch_size = 5_000\nflush_interval = 2s\ndefault_tags.region = eu\n[other]\nurl = ignored\n[tags]\nHost = \"h1\"\n";
+        let text = "# comment\n; another\n[influx2]\nURL = \"http://h:1/x\"  # trailing\nOrg = \"a ; b # c\" ; note\nbatch_size = 5_000\nflush_interval = 2s\ndefault_tags.region = eu\n[other]\nurl = ignored\n[tags]\nHost = \"h1\"\n";
         let f = TempFile::new("c.ini", text);
         let mut c = Conf::new();
         c.load_file(&f.0).unwrap();
-        assert_eq!(c.get("url"), Some("http://h:1/#frag"));
-        assert_eq!(c.get("org"), Some("a ; b"));
+        assert_eq!(c.get("url"), Some("http://h:1/x"));
+        assert_eq!(c.get("org"), Some("a ; b # c"));
         assert_eq!(c.get("batch_size"), Some("5000"));
         assert_eq!(c.get("flush_interval"), Some("2000"));
         assert_eq!(c.get("default_tags.region"), Some("eu"));

@@ -26,8 +26,12 @@ pub enum Kind {
     Str,
     /// Like `Str`, but never shown in messages, `Debug` or `Display`.
     Secret,
-    /// An `http://` or `https://` URL with a host.
+    /// A secret that goes into an HTTP header: printable ASCII (0x20-0x7E) and TAB only.
+    Token,
+    /// An `http://` or `https://` URL with a host, a valid port, no query or fragment.
     Url,
+    /// An HTTP proxy: `[http://][user:password@]host[:port]`.
+    Proxy,
     /// `true/false`, `1/0`, `yes/no`, `on/off` (any case).
     Bool,
     /// A decimal integer (`_` separators allowed) in `min..=max`.
@@ -83,10 +87,10 @@ pub static OPTIONS: &[OptionSpec] = &[
     OptionSpec {
         key: "token",
         scope: Scope::Client,
-        kind: Kind::Secret,
+        kind: Kind::Token,
         default: None,
         env: Some("INFLUXDB_V2_TOKEN"),
-        doc: "API token, sent as `Authorization: Token <token>` (or `username:password` with `auth_basic`); never printed.",
+        doc: "API token, sent as `Authorization: Token <token>` (or `username:password` with `auth_basic`); printable ASCII only, as it goes into an HTTP header; never printed.",
     },
     OptionSpec {
         key: "org",
@@ -155,10 +159,10 @@ pub static OPTIONS: &[OptionSpec] = &[
     OptionSpec {
         key: "proxy",
         scope: Scope::Client,
-        kind: Kind::Str,
+        kind: Kind::Proxy,
         default: None,
         env: None,
-        doc: "Proxy URL for all requests, e.g. `http://proxy.example.com:8080`.",
+        doc: "HTTP proxy for all requests, `[http://][user:password@]host[:port]`, e.g. `http://proxy.example.com:8080`; no path, query or fragment.",
     },
     OptionSpec {
         key: "connection_pool_maxsize",
@@ -239,7 +243,7 @@ pub static OPTIONS: &[OptionSpec] = &[
         kind: Kind::Ms { min: 0, max: 7 * DAY_MS },
         default: Some("180000"),
         env: None,
-        doc: "No retry starts later than this many milliseconds after the batch's first attempt; 0 disables retrying.",
+        doc: "No retry starts later than this many milliseconds after the batch's first attempt (a `Retry-After` ending later gives up at once); 0 disables retrying.",
     },
     OptionSpec {
         key: "exponential_base",

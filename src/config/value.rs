@@ -20,25 +20,25 @@ pub(crate) fn shown(v: &str) -> String {
     format!("\"{s}\"")
 }
 
-/// Replace the user information of `scheme://user:pass@host` with `***`: everything up to
-/// the LAST `@` (as lenient URL parsers read it: a password may contain `/`, `?` or `#`), so
-/// nothing of a password is ever shown; an `@` in a path over-redacts, which is harmless.
+/// Replace the user information of `scheme://user:pass@host` (or `user:pass@host`) with
+/// `***`. Cautious, as ureq's proxy parser: everything up to the last `@` is taken as user
+/// information (a password may hold `/`, `?` or `#`).
 pub(crate) fn redact_userinfo(s: &str) -> String {
-    if let Some(i) = s.find("://") {
-        let rest = &s[i + 3..];
-        if let Some(at) = rest.rfind('@') {
-            return format!("{}://***@{}", &s[..i], &rest[at + 1..]);
-        }
+    let (head, rest) = match s.find("://") {
+        Some(i) => s.split_at(i + 3),
+        None => ("", s),
+    };
+    match rest.rfind('@') {
+        Some(at) => format!("{head}***@{}", &rest[at + 1..]),
+        None => s.to_string(),
     }
-    s.to_string()
 }
 
 /// How a value of `key` may be shown: secrets as `***`, URLs without credentials.
 pub(crate) fn display_value(key: &str, v: &str) -> String {
     match spec(key).map(|s| s.kind) {
-        Some(Kind::Secret) => "***".to_string(),
-        Some(Kind::Url) => redact_userinfo(v),
-        _ if key == "proxy" => redact_userinfo(v),
+        Some(Kind::Secret | Kind::Token) => "***".to_string(),
+        Some(Kind::Url | Kind::Proxy) => redact_userinfo(v),
         _ => v.to_string(),
     }
 }
@@ -98,26 +98,77 @@ pub(crate) fn has_control(s: &str) -> bool {
     s.contains(['\r', '\n', '\0'])
 }
 
-pub(crate) fn is_http_url(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("http://")
-        .or_else(|| lower.strip_prefix("https://"));
-    match rest {
-        Some(r) => {
-            let host = r.split(['/', '?', '#']).next().unwrap_or("");
-            let host = host.rsplit('@').next().unwrap_or("");
-            !host.is_empty() && !s.chars().any(char::is_whitespace)
-        }
-        None => false,
+/// Whether `s` can go into an HTTP header value as this library sends it (ureq's rule):
+/// printable ASCII (0x20-0x7E) and TAB.
+pub(crate) fn is_header_text(s: &str) -> bool {
+    s.bytes().all(|b| b == b'\t' || (0x20..=0x7e).contains(&b))
+}
+
+/// Why `s` is not a URL of an InfluxDB server (`http(s)://[user:password@]host[:port][/path]`),
+/// or `None` if it is one.
+pub(crate) fn url_problem(s: &str) -> Option<&'static str> {
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains whitespace or a control character");
     }
+    let lower = s.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))
+    else {
+        return Some("the scheme must be http:// or https://");
+    };
+    // `http:///x` would be read as host "x" by the URL parser
+    if rest.starts_with('/') || rest.is_empty() {
+        return Some("it has no host");
+    }
+    let u = match url::Url::parse(s) {
+        Ok(u) => u,
+        Err(url::ParseError::InvalidPort) => return Some("the port is not a number in 1..=65535"),
+        Err(url::ParseError::EmptyHost) => return Some("it has no host"),
+        Err(url::ParseError::InvalidIpv6Address) => {
+            return Some("the IPv6 address is not valid (written as [address])")
+        }
+        Err(url::ParseError::InvalidIpv4Address) => return Some("the IPv4 address is not valid"),
+        Err(_) => return Some("it is not a valid URL"),
+    };
+    if u.host_str().map_or(true, str::is_empty) {
+        return Some("it has no host");
+    }
+    if u.port() == Some(0) {
+        return Some("the port is not a number in 1..=65535");
+    }
+    if u.query().is_some() {
+        return Some("it has a query ('?'): the request path and query are the library's");
+    }
+    if u.fragment().is_some() {
+        return Some("it has a fragment ('#')");
+    }
+    None
+}
+
+/// Why `s` is not an HTTP proxy (`[http://][user:password@]host[:port][/]`), or `None`.
+/// User information is everything up to the last `@`, as ureq reads it.
+pub(crate) fn proxy_problem(s: &str) -> Option<&'static str> {
+    let rest = match s.find("://") {
+        Some(i) if s[..i].eq_ignore_ascii_case("http") => &s[i + 3..],
+        Some(_) => return Some("the scheme must be http:// (the only kind of proxy supported)"),
+        None => s,
+    };
+    let host_port = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host_port = host_port.strip_suffix('/').unwrap_or(host_port);
+    if host_port.contains(['/', '?', '#']) {
+        return Some("a proxy URL has no path, query or fragment");
+    }
+    url_problem(&format!("http://{host_port}"))
 }
 
 /// What a kind accepts, for error messages and docs.
 pub(crate) fn expected(kind: &Kind) -> String {
     match kind {
         Kind::Str | Kind::Secret => "text without CR, LF or NUL".to_string(),
+        Kind::Token => "printable ASCII text (it is sent in an HTTP header)".to_string(),
         Kind::Url => "an http:// or https:// URL".to_string(),
+        Kind::Proxy => "an HTTP proxy URL ([http://][user:password@]host[:port])".to_string(),
         Kind::Bool => "a boolean (true/false, 1/0, yes/no, on/off)".to_string(),
         Kind::Int { min, max } => format!("an integer in {min}..={max}"),
         Kind::Ms { min, max } => {
@@ -133,26 +184,35 @@ pub(crate) fn expected(kind: &Kind) -> String {
 
 /// Validate `value` for `spec`; return the stored (normalized) form.
 pub(crate) fn normalize(spec: &OptionSpec, value: &str) -> Result<String> {
-    let bad = || {
-        if spec.kind == Kind::Secret {
-            Error::config(format!(
-                "{}: expected {} (value not shown)",
+    let refused = |why: Option<&str>| {
+        let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+        match spec.kind {
+            Kind::Secret | Kind::Token => Error::config(format!(
+                "{}: expected {}{why} (value not shown)",
                 spec.key,
                 expected(&spec.kind)
-            ))
-        } else {
-            Error::config(format!(
-                "{}: expected {}, got {}",
+            )),
+            _ => Error::config(format!(
+                "{}: expected {}{why}, got {}",
                 spec.key,
                 expected(&spec.kind),
-                shown(value)
-            ))
+                shown(&display_value(spec.key, value))
+            )),
         }
     };
+    let bad = || refused(None);
     let out = match spec.kind {
         Kind::Str | Kind::Secret => {
             if has_control(value) {
                 return Err(bad());
+            }
+            value.to_string()
+        }
+        Kind::Token => {
+            if !is_header_text(value) {
+                return Err(refused(Some(
+                    "it has a control character, DEL or a non-ASCII character",
+                )));
             }
             value.to_string()
         }
@@ -164,8 +224,17 @@ pub(crate) fn normalize(spec: &OptionSpec, value: &str) -> Result<String> {
         }
         Kind::Url => {
             let v = value.trim();
-            if !is_http_url(v) || has_control(v) {
-                return Err(bad());
+            if let Some(why) = url_problem(v) {
+                return Err(refused(Some(why)));
+            }
+            v.to_string()
+        }
+        Kind::Proxy => {
+            let v = value.trim();
+            if !v.is_empty() {
+                if let Some(why) = proxy_problem(v) {
+                    return Err(refused(Some(why)));
+                }
             }
             v.to_string()
         }

@@ -27,6 +27,11 @@ pub struct influx_write_api {
 /// defaults (write_type=batching, as the seed). Write options set on the client's conf are
 /// the base that `write_options` overrides. Batching/asynchronous APIs start one background
 /// thread. Returns NULL on error (reason in `errstr`, may be NULL).
+///
+/// fork(): a write API is not inherited by a child process. In the child, every call on a
+/// write API made before the fork returns INFLUX_ERR_CLOSED at once (influx_write_api_close
+/// frees the handle's memory only as far as it is safe: the rest is left to process exit);
+/// make write APIs in the child after the fork.
 #[no_mangle]
 pub extern "C" fn influx_write_api_new(
     client: *mut influx_client,
@@ -41,6 +46,7 @@ pub extern "C" fn influx_write_api_new(
         let r = match unsafe { client.as_ref() } {
             None => Err(Error::invalid_argument("client is NULL")),
             Some(client) => {
+                watch_forks();
                 let (overrides, listener) = match conf {
                     Some(c) => (
                         Some(c.conf),
@@ -56,6 +62,23 @@ pub extern "C" fn influx_write_api_new(
         };
         into_handle_or_fail(r, errstr, errstr_size)
     })
+}
+
+/// In a child process after fork(), tell the core (once registered, by the first write API):
+/// write APIs made before the fork then fail with INFLUX_ERR_CLOSED there.
+extern "C" fn after_fork_in_child() {
+    crate::write::note_fork_in_child();
+}
+
+fn watch_forks() {
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    REGISTERED.call_once(|| {
+        // SAFETY: registers a handler that only does an atomic add (async-signal-safe);
+        // the handler is a plain function that lives as long as the library.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(after_fork_in_child));
+        }
+    });
 }
 
 /// # Safety
@@ -110,7 +133,11 @@ pub extern "C" fn influx_write(
 }
 
 /// Write `n` points (an array of pointers). All are validated first: if one is invalid
-/// nothing is written (the error names its index). Points are grouped by precision.
+/// nothing is written (the error names its index). Points are grouped by precision (one
+/// batch or request per precision). Batching and asynchronous: all groups are accepted or,
+/// on error (INFLUX_ERR_BUFFER_FULL, INFLUX_ERR_CLOSED), none. Synchronous: one request per
+/// precision (ns, us, ms, s); if a later one fails, the earlier ones stay written and the
+/// message names the precision that failed.
 #[no_mangle]
 pub extern "C" fn influx_write_points(
     api: *mut influx_write_api,
@@ -139,7 +166,11 @@ pub extern "C" fn influx_write_points(
 
 /// Write raw line protocol: `len` bytes of UTF-8 (not NUL-terminated needed), one or more
 /// lines separated by '\n', timestamps in `precision`. Default tags are not added (as the
-/// seed). Results as influx_write().
+/// seed). The text is checked as the server parses it before anything is queued or sent: a
+/// line the server would refuse (a NUL byte, an unterminated string, no field set, a bad
+/// field value or timestamp, a reserved or repeated tag key) fails the call with
+/// INFLUX_ERR_INVALID_POINT, the message naming the line ("line protocol line N: ..."), and
+/// nothing of it is written. Otherwise results as influx_write().
 #[no_mangle]
 pub extern "C" fn influx_write_lp(
     api: *mut influx_write_api,

@@ -206,9 +206,11 @@ impl Response {
 impl Http {
     pub fn new(cfg: &ClientConfig) -> Result<Http> {
         let base = cfg.url.trim_end_matches('/');
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
+        let problem = crate::config::value::url_problem(&cfg.url);
+        if !(base.starts_with("http://") || base.starts_with("https://")) || problem.is_some() {
             return Err(Error::config(format!(
-                "url: expected an http:// or https:// URL, got \"{}\"",
+                "url: expected an http:// or https:// URL{}, got \"{}\"",
+                problem.map(|p| format!(" ({p})")).unwrap_or_default(),
                 without_userinfo(&cfg.url)
             )));
         }
@@ -218,10 +220,17 @@ impl Http {
             None
         };
         let proxy = match cfg.proxy.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) if crate::config::value::proxy_problem(p).is_some() => {
+                return Err(Error::config(format!(
+                    "proxy: invalid proxy URL {:?}: {}",
+                    crate::config::value::redact_userinfo(p),
+                    crate::config::value::proxy_problem(p).unwrap_or_default()
+                )));
+            }
             Some(p) => Some(ureq::Proxy::new(p).map_err(|e| {
                 Error::config(format!(
                     "proxy: invalid proxy URL {:?}: {}",
-                    without_userinfo(p),
+                    crate::config::value::redact_userinfo(p),
                     e.kind()
                 ))
             })?),
@@ -249,6 +258,18 @@ impl Http {
             }
             b.build()
         };
+        // A token that cannot be a header value would fail every request (with the header
+        // in the HTTP library's message): refused here too, for configs not made by `Conf`.
+        if cfg
+            .token
+            .as_deref()
+            .is_some_and(|t| !t.bytes().all(|b| b == b'\t' || (0x20..=0x7e).contains(&b)))
+        {
+            return Err(Error::config(
+                "token: expected printable ASCII text (it is sent in an HTTP header); it has a \
+                 control character, DEL or a non-ASCII character (value not shown)",
+            ));
+        }
         let auth_header = cfg.token.as_deref().filter(|t| !t.is_empty()).map(|t| {
             if cfg.auth_basic {
                 format!("Basic {}", base64(t.as_bytes()))
@@ -450,7 +471,7 @@ mod tests {
     fn transport_errors_name_no_header_and_no_password() {
         let cfg = ClientConfig {
             url: "http://user:PASSWORD-x1@127.0.0.1:1".into(),
-            token: Some("TOKEN-CANARY\u{7f}".into()),
+            token: Some("TOKEN-CANARY".into()),
             ..ClientConfig::default()
         };
         let http = Http::new(&cfg).unwrap();
@@ -463,6 +484,25 @@ mod tests {
         assert!(matches!(e.code, Code::Transport | Code::Timeout), "{e:?}");
         for secret in ["TOKEN-CANARY", "PASSWORD-x1"] {
             assert!(!e.message.contains(secret), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_is_a_config_error_not_shown() {
+        for bad in [
+            "TOKEN-CANARY\u{7f}",
+            "TOKEN-CANARY\u{1}",
+            "TOKEN-CANARY\u{a0}",
+            "TOKEN-CANARYé",
+        ] {
+            let cfg = ClientConfig {
+                url: "http://127.0.0.1:1".into(),
+                token: Some(bad.into()),
+                ..ClientConfig::default()
+            };
+            let e = Http::new(&cfg).unwrap_err();
+            assert_eq!(e.code, Code::Config, "{e:?}");
+            assert!(!e.message.contains("TOKEN-CANARY"), "{}", e.message);
         }
     }
 }

@@ -57,6 +57,11 @@ pub(crate) struct Entry {
 
 pub(crate) const NO_RAW: usize = usize::MAX;
 
+/// From this many fields on, a field out of key order is appended and the fields are sorted
+/// when the line ends (inserting each in its place would move the text after it: O(n²) for
+/// keys in descending order). Below it, and for keys in order, every field goes in its place.
+const SORT_AT_END_MIN: usize = 64;
+
 /// `a < b` as byte strings, deciding by the first 8 bytes when they differ (no `memcmp`).
 #[inline(always)]
 pub(crate) fn key_less(a: &[u8], b: &[u8]) -> bool {
@@ -88,6 +93,10 @@ pub struct LineBuffer {
     fields_len: usize,
     tags: Vec<Entry>,
     fields: Vec<Entry>,
+    /// The open line's fields are in the order given, not sorted, and may repeat a key: set
+    /// once a line has [`SORT_AT_END_MIN`] fields and one comes out of key order; they are
+    /// sorted (the last value of a key kept) when the line ends.
+    fields_unsorted: bool,
     /// Unescaped keys (and the measurement) of the open line that had to be escaped.
     raw_keys: Vec<u8>,
     /// Unescaped measurement in `raw_keys` (`NO_RAW`: the written bytes are the measurement).
@@ -144,6 +153,7 @@ impl LineBuffer {
             fields_len: 0,
             tags: Vec::new(),
             fields: Vec::new(),
+            fields_unsorted: false,
             raw_keys: Vec::new(),
             meas_raw: (NO_RAW, 0),
             nonfinite: false,
@@ -292,6 +302,7 @@ impl LineBuffer {
         self.fields_len = 0;
         self.tags.clear();
         self.fields.clear();
+        self.fields_unsorted = false;
         self.raw_keys.clear();
         self.meas_raw = (NO_RAW, 0);
         if esc {
@@ -442,6 +453,9 @@ impl LineBuffer {
     /// Check the open line is complete and turn its first field's `,` into the space.
     #[inline(always)]
     fn finish(&mut self) -> Result<()> {
+        if self.fields_unsorted {
+            self.sort_fields();
+        }
         if self.meas_len + self.tags_len > MAX_KEY_LEN {
             return Err(series_key_too_long(&self.measurement_lossy()));
         }
@@ -547,7 +561,49 @@ impl LineBuffer {
             }
             return;
         }
+        if !is_tag && (self.fields_unsorted || self.fields.len() >= SORT_AT_END_MIN) {
+            // Many fields: append now (it is already at the end), sort when the line ends.
+            self.fields_unsorted = true;
+            self.fields_len += len;
+            self.fields.push(entry);
+            return;
+        }
         self.place_slow(is_tag, key.as_bytes(), entry, after_last);
+    }
+
+    /// Sort the fields of the open line by key, keeping the last value given for each key,
+    /// and write their text in that order (see `fields_unsorted`).
+    #[cold]
+    #[inline(never)]
+    fn sort_fields(&mut self) {
+        self.fields_unsorted = false;
+        let fields = std::mem::take(&mut self.fields);
+        let mut order: Vec<usize> = (0..fields.len()).collect();
+        // stable: of equal keys, the one given last stays last
+        order.sort_by(|&a, &b| self.raw_key(&fields[a]).cmp(self.raw_key(&fields[b])));
+        let base = self.meas_len + self.tags_len;
+        let mut text = Vec::with_capacity(self.fields_len);
+        let mut kept = Vec::with_capacity(fields.len());
+        for (j, &i) in order.iter().enumerate() {
+            let e = fields[i];
+            let replaced = order
+                .get(j + 1)
+                .is_some_and(|&n| self.raw_key(&fields[n]) == self.raw_key(&e));
+            if replaced || e.len == 0 {
+                continue; // a later value, or a removal mark (NaN), decides this key
+            }
+            let from = self.start + e.at;
+            kept.push(Entry {
+                at: base + text.len(),
+                ..e
+            });
+            text.extend_from_slice(&self.buf[from..from + e.len]);
+        }
+        let from = self.start + base;
+        self.buf[from..from + text.len()].copy_from_slice(&text);
+        self.end = from + text.len();
+        self.fields_len = text.len();
+        self.fields = kept;
     }
 
     /// [`LineBuffer::place`] when the new entry (written at the end of `buf`) has to move
@@ -606,6 +662,20 @@ impl LineBuffer {
 
     /// Remove the entry of `key` from the tags or fields, unless it is a default tag.
     fn remove(&mut self, is_tag: bool, key: &[u8]) {
+        if !is_tag && self.fields_unsorted {
+            // Unsorted fields: a mark that removes the key's earlier values when the fields
+            // are sorted (no text; the key is kept in `raw_keys`).
+            self.fields.push(Entry {
+                at: self.end - self.start,
+                len: 0,
+                key_len: 0,
+                raw_at: self.raw_keys.len(),
+                raw_len: key.len(),
+                fixed: false,
+            });
+            self.raw_keys.extend_from_slice(key);
+            return;
+        }
         let entries = if is_tag { &self.tags } else { &self.fields };
         let found = entries
             .iter()
@@ -653,6 +723,63 @@ mod tests {
 
     fn one_line(lb: &LineBuffer) -> String {
         String::from_utf8(lb.data().to_vec()).unwrap()
+    }
+
+    /// Many fields in descending, ascending and mixed order, with repeated keys and NaN
+    /// (which removes a key), past the sort-at-end threshold: the same line as the point
+    /// built by the same calls, and in linear-ish time (100,000 fields in descending order
+    /// took seconds when every field was inserted in its place).
+    #[test]
+    fn many_fields_in_any_order_give_the_points_line_quickly() {
+        for (n, order) in [
+            (70usize, 0u8),
+            (200, 1),
+            (300, 2),
+            (100_000, 0),
+            (100_000, 1),
+        ] {
+            let keys: Vec<String> = (0..n).map(|i| format!("f{i:06}")).collect();
+            let mut seq: Vec<(usize, f64)> = match order {
+                0 => (0..n).rev().map(|i| (i, i as f64)).collect(),
+                1 => (0..n).map(|i| (i, i as f64)).collect(),
+                _ => (0..n).map(|i| ((i * 7919) % n, i as f64)).collect(),
+            };
+            // repeats (last value wins) and removals (NaN), also of keys given before
+            for i in (0..n).step_by(7) {
+                seq.push((i, -(i as f64)));
+            }
+            for i in (0..n).step_by(11) {
+                seq.push((i, f64::NAN));
+            }
+            seq.push((3, 3.5));
+            let started = std::time::Instant::now();
+            let mut lb = LineBuffer::new(Precision::Ns);
+            lb.begin("m").unwrap();
+            lb.tag("t", "v").unwrap();
+            let mut p = Point::new("m").unwrap();
+            p.tag("t", "v").unwrap();
+            for &(k, v) in &seq {
+                lb.field_f64(&keys[k], v).unwrap();
+                p.field_f64(&keys[k], v).unwrap();
+            }
+            lb.end_at(1).unwrap();
+            p.set_time(1, Precision::Ns).unwrap();
+            let mut want = Vec::new();
+            encode_point(&p, &[], &mut want).unwrap();
+            assert_eq!(lb.data(), &want[..], "n={n} order={order}");
+            assert!(
+                started.elapsed()
+                    < std::time::Duration::from_secs(if cfg!(debug_assertions) { 20 } else { 2 }),
+                "n={n} order={order}: {:?}",
+                started.elapsed()
+            );
+            // the next line starts sorted again
+            lb.begin("m").unwrap();
+            lb.field_i64("b", 1).unwrap();
+            lb.field_i64("a", 2).unwrap();
+            lb.end().unwrap();
+            assert!(one_line(&lb).ends_with("\nm a=2i,b=1i"));
+        }
     }
 
     #[test]

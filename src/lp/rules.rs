@@ -140,8 +140,14 @@ pub(crate) fn has_bad_backslash(s: &[u8], specials: &[u8]) -> bool {
     false
 }
 
+/// Bytes a backslash must not stand before, per kind of text. Escaping makes `,`, ` ` and `=`
+/// (in keys) literal, so a literal backslash before them cannot be written. InfluxDB also
+/// reads `\=` and `\"` in a measurement, and `\"` in a field key, otherwise than written:
+/// such a measurement is acknowledged (204) and then not stored at all, such a field key is
+/// stored without its backslash. Refused as well.
 pub(crate) const KEY_SPECIALS: &[u8] = b", =";
-pub(crate) const MEASUREMENT_SPECIALS: &[u8] = b", ";
+pub(crate) const FIELD_KEY_SPECIALS: &[u8] = b", =\"";
+pub(crate) const MEASUREMENT_SPECIALS: &[u8] = b", =\"";
 
 /// Why a string was refused (small, so the checks return in registers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,10 +188,9 @@ pub(crate) fn bad(what: What, key: &str, value: &str, why: Bad) -> Error {
         Bad::Backslash => format!(
             "has a backslash at the end or directly before {}, which line protocol cannot \
              represent (the server would read another value)",
-            if what == What::Measurement {
-                "',' or ' '"
-            } else {
-                "',', ' ' or '='"
+            match what {
+                What::Measurement | What::FieldKey => "',', ' ', '=' or '\"'",
+                What::TagKey | What::TagValue => "',', ' ' or '='",
             }
         ),
     };
@@ -235,7 +240,7 @@ pub(crate) fn check_field_key_fast(key: &str) -> std::result::Result<bool, Bad> 
     if key.is_empty() {
         return Err(Bad::Empty);
     }
-    check_text(key, KEY_SPECIALS)
+    check_text(key, FIELD_KEY_SPECIALS)
 }
 
 /// Checks a measurement name; Ok(true) if it needs escaping.

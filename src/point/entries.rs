@@ -145,7 +145,43 @@ pub(crate) const INLINE: usize = 8;
 #[derive(Clone)]
 pub(crate) enum Entries {
     Inline { len: u8, items: [Entry; INLINE] },
-    Heap(Vec<Entry>),
+    Heap(HeapEntries),
+}
+
+/// Entries beyond [`INLINE`]: `v[head..]`, with room kept before them as well as after, so
+/// that an entry inserted near the front (fields added in descending key order go right
+/// after the tags) moves the few entries before it, not all those after it. Inserting at
+/// either end is amortized O(1); in the middle it moves the shorter side.
+#[derive(Clone)]
+pub(crate) struct HeapEntries {
+    v: Vec<Entry>,
+    head: usize,
+}
+
+impl HeapEntries {
+    fn insert(&mut self, i: usize, e: Entry) {
+        let n = self.v.len() - self.head;
+        let i = i.min(n);
+        if i >= n / 2 {
+            self.v.insert(self.head + i, e);
+            return;
+        }
+        if self.head == 0 {
+            // room before: as much as there are entries (doubling, as a Vec grows)
+            let room = n.max(INLINE);
+            let mut w = Vec::with_capacity(room + self.v.capacity().max(n + 1));
+            w.resize(room, Entry::EMPTY);
+            w.extend_from_slice(&self.v);
+            self.v = w;
+            self.head = room;
+        }
+        let h = self.head;
+        self.v.copy_within(h..h + i, h - 1);
+        self.head = h - 1;
+        if let Some(slot) = self.v.get_mut(h - 1 + i) {
+            *slot = e;
+        }
+    }
 }
 
 impl Entries {
@@ -160,7 +196,7 @@ impl Entries {
     pub(crate) fn as_slice(&self) -> &[Entry] {
         match self {
             Entries::Inline { len, items } => items.get(..*len as usize).unwrap_or_default(),
-            Entries::Heap(v) => v,
+            Entries::Heap(h) => h.v.get(h.head..).unwrap_or_default(),
         }
     }
 
@@ -170,7 +206,7 @@ impl Entries {
             Entries::Inline { len, items } => {
                 items.get_mut(..*len as usize).and_then(|s| s.get_mut(i))
             }
-            Entries::Heap(v) => v.get_mut(i),
+            Entries::Heap(h) => h.v.get_mut(h.head + i),
         }
     }
 
@@ -199,9 +235,9 @@ impl Entries {
                 let mut v = Vec::with_capacity(INLINE * 2);
                 v.extend_from_slice(items);
                 v.insert(i.min(v.len()), e);
-                *self = Entries::Heap(v);
+                *self = Entries::Heap(HeapEntries { v, head: 0 });
             }
-            Entries::Heap(v) => v.insert(i.min(v.len()), e),
+            Entries::Heap(h) => h.insert(i, e),
         }
     }
 
@@ -217,7 +253,7 @@ impl Entries {
                 *len -= 1;
                 e
             }
-            Entries::Heap(v) => (i < v.len()).then(|| v.remove(i)),
+            Entries::Heap(h) => (i < h.v.len() - h.head).then(|| h.v.remove(h.head + i)),
         }
     }
 
@@ -228,7 +264,7 @@ impl Entries {
     pub(crate) fn truncate(&mut self, n: usize) {
         match self {
             Entries::Inline { len, .. } => *len = (*len).min(n.min(INLINE) as u8),
-            Entries::Heap(v) => v.truncate(n),
+            Entries::Heap(h) => h.v.truncate(h.head + n),
         }
     }
 

@@ -997,8 +997,17 @@ mod tests {
         assert_invalid_point(Point::new("cpu\\"), "backslash");
         assert_invalid_point(Point::new("cpu\\,x"), "backslash");
         assert_invalid_point(Point::new("cpu\\ x"), "backslash");
-        // '=' is not escaped in a measurement, so a backslash before it is fine
-        assert_eq!(Point::new("a\\=b").unwrap().measurement(), "a\\=b");
+        // InfluxDB acknowledges `\=` and `\"` in a measurement and then stores nothing (D7)
+        assert_invalid_point(Point::new("a\\=b"), "'\"'");
+        assert_invalid_point(Point::new("m\\\""), "backslash");
+        let mut p = Point::new("m").unwrap();
+        assert_invalid_point(p.clear("x\\=y"), "backslash");
+        // ... and stores a field key's `\"` as `"`
+        assert_invalid_point(p.field_i64("k\\\"x", 1), "backslash");
+        assert_invalid_point(p.field_str("\\\"", "v"), "backslash");
+        // a backslash before other bytes is kept as written
+        assert_eq!(Point::new("a\\-b").unwrap().measurement(), "a\\-b");
+        p.field_i64("k\\x", 1).unwrap();
         assert_eq!(Point::new("a#b").unwrap().measurement(), "a#b");
         assert_eq!(Point::new("c:\\x").unwrap().measurement(), "c:\\x");
     }

@@ -296,9 +296,47 @@ impl Batcher {
         body: Input<'_>,
         lines: usize,
     ) -> Result<Option<Vec<u8>>> {
+        let bytes = body.held() + 1;
+        let mut victims = Vec::new();
+        let admitted = self.admit(lines, bytes, &mut victims);
+        let result = admitted.map(|mut st| {
+            let spare = self.append(&mut st, dest, body, lines, bytes);
+            drop(st);
+            spare
+        });
+        self.report_dropped(victims);
+        result
+    }
+
+    /// Accept several groups of encoded lines (one per destination) as one write: all of
+    /// them or, on error, none (`write_points` with points of several precisions).
+    pub(crate) fn enqueue_all(&self, groups: &[(DestRef<'_>, &[u8], usize)]) -> Result<()> {
+        let lines = groups.iter().map(|g| g.2).sum();
+        let bytes = groups.iter().map(|g| g.1.len() + 1).sum();
+        let mut victims = Vec::new();
+        let admitted = self.admit(lines, bytes, &mut victims);
+        let result = admitted.map(|mut st| {
+            for &(dest, body, n) in groups {
+                self.append(&mut st, dest, Input::Copy(body), n, body.len() + 1);
+            }
+        });
+        self.report_dropped(victims);
+        result
+    }
+
+    /// Make room for `lines` / `bytes` under the buffer-full policy and account them as
+    /// accepted; returns the lock, held since the room was found (so no other write, not
+    /// even one from a drop report, can take that room). Batches dropped to make room are
+    /// settled and moved to `victims`; the caller reports them once the lock is released,
+    /// after its own write is in the queue. Nothing is dropped unless dropping makes room.
+    fn admit(
+        &self,
+        lines: usize,
+        bytes: usize,
+        victims: &mut Vec<Batch>,
+    ) -> Result<MutexGuard<'_, State>> {
         let sh = &*self.shared;
         let opts = &sh.opts;
-        let bytes = body.held() + 1;
         if lines > opts.max_buffer_lines || bytes > opts.max_buffer_bytes {
             return Err(Error::new(
                 Code::BufferFull,
@@ -310,6 +348,7 @@ impl Batcher {
         }
         // Computed only once the buffer is found full (no clock read on the fast path).
         let mut block_deadline = None;
+        let mut room_checked = false;
         let mut st = lock(&sh.state);
         loop {
             if st.closing {
@@ -338,21 +377,28 @@ impl Batcher {
                 BufferFullPolicy::DropOldest => {
                     // A write from a callback (e.g. from a drop report) never drops: no cascade.
                     // And nothing is dropped unless dropping can make room for this write (the
-                    // batch in flight cannot be dropped).
-                    let (dl, db) = st.droppable();
-                    let room = st.stats.buffered_lines - dl + lines as u64
-                        <= opts.max_buffer_lines as u64
-                        && st.stats.buffered_bytes - db + bytes as u64
-                            <= opts.max_buffer_bytes as u64;
-                    if in_callback() || !room {
-                        return Err(buffer_full(opts, "drop_oldest"));
+                    // batch in flight cannot be dropped). The lock is held from here until the
+                    // write is queued, so the decision stays true.
+                    if !room_checked {
+                        let (dl, db) = st.droppable();
+                        let room = st.stats.buffered_lines - dl + lines as u64
+                            <= opts.max_buffer_lines as u64
+                            && st.stats.buffered_bytes - db + bytes as u64
+                                <= opts.max_buffer_bytes as u64;
+                        if in_callback() || !room {
+                            return Err(buffer_full(opts, "drop_oldest"));
+                        }
+                        room_checked = true;
                     }
                     let mut victim = match st.ready.pop_front() {
                         Some(b) => b,
                         None => {
                             let oldest = (0..st.open.len())
-                                .min_by_key(|&i| st.open[i].deadline)
-                                .unwrap_or(0);
+                                .filter(|&i| st.open[i].lines > 0)
+                                .min_by_key(|&i| st.open[i].deadline);
+                            let Some(oldest) = oldest else {
+                                return Err(buffer_full(opts, "drop_oldest"));
+                            };
                             let ob = st.open.remove(oldest);
                             sh.seal(&mut st, ob);
                             match st.ready.pop_back() {
@@ -366,34 +412,61 @@ impl Batcher {
                             sh.recycle(&mut st, freed);
                         }
                     }
-                    // Release first, report after: the space is free before the callback runs.
                     st.stats.dropped += victim.lines as u64;
                     let held = victim.data.len() + 1 + victim.extra;
                     victim.extra = 0;
                     sh.settle(&mut st, victim.id, victim.lines, held);
-                    drop(st);
-                    let err = Error::new(
-                        Code::Dropped,
-                        format!(
-                            "batch of {} lines dropped: buffer full (max_buffer_lines={}, max_buffer_bytes={})",
-                            victim.lines, opts.max_buffer_lines, opts.max_buffer_bytes
-                        ),
-                    );
-                    sh.report(|l| l.on_error(&info(&victim, 0), &err));
-                    st = lock(&sh.state);
-                    sh.recycle(&mut st, victim.data);
+                    victims.push(victim);
                 }
             }
         }
         st.stats.accepted += lines as u64;
         st.stats.buffered_lines += lines as u64;
         st.stats.buffered_bytes += bytes as u64;
+        Ok(st)
+    }
+
+    /// Report dropped batches (no lock held: a report may write), then keep their buffers.
+    fn report_dropped(&self, victims: Vec<Batch>) {
+        if victims.is_empty() {
+            return;
+        }
+        let sh = &*self.shared;
+        let opts = &sh.opts;
+        for victim in &victims {
+            let err = Error::new(
+                Code::Dropped,
+                format!(
+                    "batch of {} lines dropped: buffer full (max_buffer_lines={}, max_buffer_bytes={})",
+                    victim.lines, opts.max_buffer_lines, opts.max_buffer_bytes
+                ),
+            );
+            sh.report(|l| l.on_error(&info(victim, 0), &err));
+        }
+        let mut st = lock(&sh.state);
+        for victim in victims {
+            sh.recycle(&mut st, victim.data);
+        }
+    }
+
+    /// Put an admitted write (`bytes` already counted) into its open batch, or into a batch of
+    /// its own in asynchronous mode. Returns a spare buffer for a taken one.
+    fn append(
+        &self,
+        st: &mut State,
+        dest: DestRef<'_>,
+        body: Input<'_>,
+        lines: usize,
+        bytes: usize,
+    ) -> Option<Vec<u8>> {
+        let sh = &*self.shared;
+        let opts = &sh.opts;
         let taking = matches!(body, Input::Take(_));
         if opts.write_type == WriteType::Asynchronous {
             // Asynchronous mode: each write is its own request.
             let data = match body {
                 Input::Copy(b) => {
-                    let mut v = Shared::buffer(&mut st, b.len());
+                    let mut v = Shared::buffer(st, b.len());
                     v.extend_from_slice(b);
                     v
                 }
@@ -408,13 +481,13 @@ impl Batcher {
                 extra,
                 deadline: Instant::now(),
             };
-            sh.seal(&mut st, ob);
+            sh.seal(st, ob);
             sh.work.notify_one();
-            return Ok(if taking {
-                Shared::spare_for(&mut st, bytes)
+            return if taking {
+                Shared::spare_for(st, bytes)
             } else {
                 None
-            });
+            };
         }
         let idx = match st.open.iter().position(|o| dest.is(&o.dest)) {
             Some(i) => i,
@@ -422,7 +495,7 @@ impl Batcher {
                 let data = match body {
                     Input::Copy(b) => {
                         let capacity = b.len().max(st.batch_bytes_hint);
-                        Shared::buffer(&mut st, capacity)
+                        Shared::buffer(st, capacity)
                     }
                     Input::Take(_) => Vec::new(),
                 };
@@ -461,14 +534,14 @@ impl Batcher {
         ob.lines += lines;
         if ob.lines >= opts.batch_size {
             let ob = st.open.swap_remove(idx);
-            sh.seal(&mut st, ob);
+            sh.seal(st, ob);
             sh.work.notify_one();
         }
-        Ok(if taking {
-            Shared::spare_for(&mut st, bytes)
+        if taking {
+            Shared::spare_for(st, bytes)
         } else {
             None
-        })
+        }
     }
 
     /// Wait until every batch sealed so far (including the open ones, sealed now) is settled.

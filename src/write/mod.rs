@@ -14,12 +14,13 @@ pub mod retry;
 mod sender;
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::ClientShared;
 use crate::config::{WriteOptions, WriteType};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::lines::LineBuffer;
 use crate::lp::tags::DefaultTags;
 use crate::point::{encode_point_with, Point};
@@ -61,11 +62,40 @@ enum Mode {
 }
 
 /// A write API in one of the seed's three modes.
+///
+/// Not inherited by a child process: after `fork()` the child has none of the parent's
+/// threads (no background thread to send, maybe a lock held for ever by a thread that is
+/// gone), so every call on a write API made before the fork fails in the child with
+/// `Code::Closed`, without touching its state; a write API made in the child works.
 pub struct WriteApi {
     shared: Arc<ClientShared>,
     /// Checked, sorted and escaped once, when the write API is made.
     defaults: Arc<DefaultTags>,
     mode: Mode,
+    /// [`FORK_GENERATION`] and the process id when made (see [`WriteApi::inherited`]).
+    generation: u32,
+    pid: u32,
+}
+
+/// Counts the forks this process is a child of, as far as [`note_fork_in_child`] is called
+/// (the C API registers it with `pthread_atfork`): one atomic load tells a write call
+/// whether its write API was made in another process.
+static FORK_GENERATION: AtomicU32 = AtomicU32::new(0);
+
+/// To be called in the child process right after `fork()` (async-signal-safe: one atomic
+/// add). Write APIs made before it then fail with `Code::Closed` in this process. Without
+/// it, flush, close and stats still notice the fork (by the process id); writes do not.
+pub fn note_fork_in_child() {
+    FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+#[cold]
+fn inherited_error() -> Error {
+    Error::new(
+        Code::Closed,
+        "this write API was made in another process (before fork()): write APIs are not \
+         inherited by a child process; make a new one in the child",
+    )
 }
 
 impl std::fmt::Debug for WriteApi {
@@ -132,7 +162,18 @@ impl WriteApi {
             shared,
             defaults,
             mode,
+            generation: FORK_GENERATION.load(Ordering::Relaxed),
+            pid: std::process::id(),
         })
+    }
+
+    /// Whether this write API was made in another process (this one is a child forked
+    /// after it was made). `thorough` also compares process ids (a system call: not on the
+    /// write path).
+    #[inline]
+    fn inherited(&self, thorough: bool) -> bool {
+        FORK_GENERATION.load(Ordering::Relaxed) != self.generation
+            || (thorough && std::process::id() != self.pid)
     }
 
     /// The default tags applied to every point written through this API (sorted by key).
@@ -184,9 +225,14 @@ impl WriteApi {
 
     /// Write many points. Every point is validated and encoded before anything is sent or
     /// queued: one invalid point fails the whole call and nothing is written. Points are
-    /// grouped by precision (one request or batch per precision, as in the seed); in
-    /// synchronous mode a failure of a later group leaves the earlier groups written.
+    /// grouped by precision (one request or batch per precision, as in the seed). Batching
+    /// and asynchronous: all groups are queued or, on error, none. Synchronous: one request
+    /// per precision, in the order ns, us, ms, s; a failure of a later group leaves the
+    /// earlier groups written (its message names the precision that failed).
     pub fn write_points(&self, bucket: &str, org: Option<&str>, points: &[&Point]) -> Result<()> {
+        if self.inherited(false) {
+            return Err(inherited_error());
+        }
         let Some(first) = points.first() else {
             return Ok(());
         };
@@ -211,10 +257,34 @@ impl WriteApi {
                 groups.push((self.destination(bucket, org, precision)?, buf, lines));
             }
         }
-        for (dest, buf, lines) in groups {
-            self.submit(dest, &buf, lines)?;
+        match &self.mode {
+            // One request per precision: a later group's failure leaves the earlier ones
+            // written (the error says which precision failed).
+            Mode::Synchronous => {
+                for (i, (dest, buf, lines)) in groups.into_iter().enumerate() {
+                    self.submit(dest, &buf, lines).map_err(|mut e| {
+                        if i > 0 {
+                            e.message = format!(
+                                "points of precision {} (the points of {i} other precision(s) \
+                                 were written): {}",
+                                dest.precision, e.message
+                            );
+                        }
+                        e
+                    })?;
+                }
+                Ok(())
+            }
+            // All groups are admitted together or none is (the buffer-full policy applies
+            // to their sum).
+            Mode::Background(b) => {
+                let refs: Vec<(DestRef<'_>, &[u8], usize)> = groups
+                    .iter()
+                    .map(|(d, buf, n)| (*d, buf.as_slice(), *n))
+                    .collect();
+                b.enqueue_all(&refs)
+            }
         }
-        Ok(())
     }
 
     /// Encode `points` as `\n`-joined lines into `buf`; returns the line count.
@@ -241,7 +311,11 @@ impl WriteApi {
     }
 
     /// Write raw line protocol (one or more `\n`-separated lines) with the given precision.
-    /// Default tags are not applied to raw line protocol (as in the seed).
+    /// Default tags are not applied to raw line protocol (as in the seed). The text is
+    /// checked as the server parses it first ([`crate::lp::validate_lines`]): a line the
+    /// server would refuse (NUL bytes, an unterminated string, no field set, a bad field
+    /// value or timestamp) fails the call with `InvalidPoint` naming the line, and nothing
+    /// is queued, so raw text never makes the server refuse a batch of valid points.
     pub fn write_lp(
         &self,
         bucket: &str,
@@ -249,7 +323,10 @@ impl WriteApi {
         data: &[u8],
         precision: Precision,
     ) -> Result<()> {
-        let lines = crate::lp::count_lines(data)?;
+        if self.inherited(false) {
+            return Err(inherited_error());
+        }
+        let lines = crate::lp::validate_lines(data, precision)?;
         let dest = self.destination(bucket, org, precision)?;
         self.submit(dest, data, lines)
     }
@@ -265,6 +342,9 @@ impl WriteApi {
         org: Option<&str>,
         lines: &mut LineBuffer,
     ) -> Result<()> {
+        if self.inherited(false) {
+            return Err(inherited_error());
+        }
         if lines.is_line_open() {
             return Err(Error::invalid_argument(
                 "the line buffer has an unfinished line: end it (influx_lines_end / \
@@ -333,14 +413,21 @@ impl WriteApi {
     /// Block until every write accepted before this call is delivered or reported failed.
     /// `timeout` None waits without limit. Synchronous mode: returns at once.
     pub fn flush(&self, timeout: Option<Duration>) -> Result<()> {
+        if self.inherited(true) {
+            return Err(inherited_error());
+        }
         match &self.mode {
             Mode::Synchronous => Ok(()),
             Mode::Background(b) => b.flush(timeout),
         }
     }
 
-    /// Counters (all zero in synchronous mode, where results are returned directly).
+    /// Counters (all zero in synchronous mode, where results are returned directly, and in a
+    /// child process for a write API made before the fork).
     pub fn stats(&self) -> Stats {
+        if self.inherited(true) {
+            return Stats::default();
+        }
         match &self.mode {
             Mode::Synchronous => Stats::default(),
             Mode::Background(b) => b.stats(),
@@ -350,6 +437,9 @@ impl WriteApi {
     /// Deliver what is pending (bounded by max_close_wait), report the rest failed, stop the
     /// background thread. Idempotent. Later writes return `Code::Closed`.
     pub fn close(&self) -> Result<()> {
+        if self.inherited(true) {
+            return Err(inherited_error());
+        }
         match &self.mode {
             Mode::Synchronous => Ok(()),
             Mode::Background(b) => b.close(),
@@ -359,6 +449,12 @@ impl WriteApi {
 
 impl Drop for WriteApi {
     fn drop(&mut self) {
+        if self.inherited(true) {
+            // In a child process: the background thread and whatever it held are not here.
+            // Nothing of the state is touched (a lock may be held for ever); it is leaked.
+            std::mem::forget(std::mem::replace(&mut self.mode, Mode::Synchronous));
+            return;
+        }
         let _ = self.close();
     }
 }
@@ -475,6 +571,40 @@ mod tests {
         let s = api.stats();
         assert_eq!((s.accepted, s.failed, s.buffered_lines), (4, 4, 0));
         api.close().unwrap();
+    }
+
+    #[test]
+    fn points_of_two_precisions_are_accepted_all_or_nothing() {
+        let mut conf = Conf::new();
+        conf.set("url", "http://127.0.0.1:9").unwrap();
+        conf.set("org", "o").unwrap();
+        let client = Client::new(&conf).unwrap();
+        let mut w = Conf::new();
+        for (k, v) in [
+            ("batch_size", "100"),
+            ("max_buffer_lines", "100"),
+            ("buffer_full_policy", "reject"),
+            ("flush_interval", "600000"),
+            ("max_close_wait", "0"),
+        ] {
+            w.set(k, v).unwrap();
+        }
+        let api = client.write_api(Some(&w), None).unwrap();
+        let fill: Vec<Point> = (0..95).map(point).collect();
+        api.write_points("b", None, &fill.iter().collect::<Vec<_>>())
+            .unwrap();
+        let mut mixed: Vec<Point> = (0..10).map(point).collect();
+        for p in &mut mixed[5..] {
+            p.set_time(1_700_000_000, Precision::S).unwrap();
+        }
+        let refs: Vec<&Point> = mixed.iter().collect();
+        let e = api.write_points("b", None, &refs).unwrap_err();
+        assert_eq!(e.code, Code::BufferFull, "{e:?}");
+        let s = api.stats();
+        assert_eq!((s.accepted, s.buffered_lines), (95, 95));
+        // with room, both groups go in
+        api.write_points("b", None, &refs[3..8]).unwrap();
+        assert_eq!(api.stats().accepted, 100);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! 1. the failure is retried only for HTTP status >= 429 or a transport error;
 //! 2. at most `max_retries` retries (`total`), so at most `max_retries + 1` POSTs;
 //! 3. no retry once `max_retry_time` has passed since the batch's first POST;
-//! 4. the wait is the server's `Retry-After` (+ jitter) if positive, else an exponential
+//! 4. the wait is the server's `Retry-After` (+ jitter) if positive (one deviation: a
+//!    `Retry-After` ending after `max_retry_time` gives up at once), else an exponential
 //!    backoff drawn uniformly from a range that doubles (by `exponential_base`) per retry.
 //!
 //! The caller supplies the random numbers, the elapsed time and the parsed `Retry-After`.
@@ -186,7 +187,13 @@ pub fn decide(
     }
     // Seed `WritesRetry.get_retry_after` + urllib3 `Retry.sleep`: a positive Retry-After wins
     // and gets `jitter_interval * random()` added; it is not capped by max_retry_delay.
+    // Unlike the seed, a Retry-After that ends after max_retry_time gives up now: the retry
+    // it asks for could never start within max_retry_time, and waiting for it (hours, or
+    // years for a huge value) would hold every later batch behind this one.
     if let Some(ra) = retry_after.filter(|d| !d.is_zero()) {
+        if elapsed.saturating_add(ra) > p.max_retry_time {
+            return Decision::GiveUp(GiveUpReason::MaxRetryTime);
+        }
         return Decision::RetryAfter(ra.saturating_add(scale(p.jitter_interval, rand2)));
     }
     // Seed `get_backoff_time`: `range_start + (range_stop - range_start) * random()`.
@@ -386,14 +393,39 @@ mod tests {
         );
         // Not capped by max_retry_delay (seed: urllib3 sleeps the full Retry-After).
         assert_eq!(
-            decide(&p, 1, true, Some(s(600)), s(0), 0.0, 0.0),
-            Decision::RetryAfter(s(600))
+            decide(&p, 1, true, Some(s(150)), s(0), 0.0, 0.0),
+            Decision::RetryAfter(s(150))
         );
         // A zero Retry-After falls back to the backoff.
         assert_eq!(
             decide(&p, 2, true, Some(Duration::ZERO), s(0), 0.0, 0.9),
             Decision::RetryAfter(s(10))
         );
+    }
+
+    #[test]
+    fn retry_after_beyond_max_retry_time_gives_up_at_once() {
+        let p = RetryPolicy::default(); // max_retry_time 180 s
+                                        // ends exactly at the deadline: still waited for
+        assert_eq!(
+            decide(&p, 1, true, Some(s(170)), s(10), 0.0, 0.0),
+            Decision::RetryAfter(s(170))
+        );
+        for (ra, elapsed) in [(s(171), s(10)), (s(181), s(0)), (s(3600), s(0))] {
+            assert_eq!(
+                decide(&p, 1, true, Some(ra), elapsed, 0.0, 0.0),
+                Decision::GiveUp(GiveUpReason::MaxRetryTime),
+                "{ra:?} after {elapsed:?}"
+            );
+        }
+        // the largest value parse_retry_after returns (about 136 years), and beyond
+        let huge = parse_retry_after("4294967295", SystemTime::UNIX_EPOCH).unwrap();
+        for ra in [huge, Duration::MAX] {
+            assert_eq!(
+                decide(&p, 1, true, Some(ra), s(0), 0.0, 0.0),
+                Decision::GiveUp(GiveUpReason::MaxRetryTime)
+            );
+        }
     }
 
     #[test]

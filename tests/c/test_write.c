@@ -82,10 +82,21 @@ static void http_errors_carry_status_and_server_message(void) {
     CHECK_RC(influx_write(w, "no-such-bucket", NULL, p), INFLUX_ERR_HTTP);
     CHECK(influx_last_http_status() == 404);
     CHECK(strstr(influx_last_server_message(), "no-such-bucket") != NULL);
+    /* text the server could not parse is refused before it is sent */
     const char *bad = "c_err v=";
-    CHECK_RC(influx_write_lp(w, bucket, NULL, bad, strlen(bad), INFLUX_PRECISION_NS), INFLUX_ERR_HTTP);
+    CHECK_RC(influx_write_lp(w, bucket, NULL, bad, strlen(bad), INFLUX_PRECISION_NS), INFLUX_ERR_INVALID_POINT);
+    CHECK(strstr(influx_last_error_message(), "line 1") != NULL);
+    /* what only the server checks (a series key over 64 KiB) comes back as its 400 */
+    size_t long_len = 70000 + 32;
+    char *long_lp = malloc(long_len);
+    CHECK(long_lp != NULL);
+    int n = snprintf(long_lp, long_len, "c_err,t=");
+    memset(long_lp + n, 'x', 70000);
+    snprintf(long_lp + n + 70000, long_len - (size_t)n - 70000, " v=1i");
+    CHECK_RC(influx_write_lp(w, bucket, NULL, long_lp, strlen(long_lp), INFLUX_PRECISION_NS), INFLUX_ERR_HTTP);
     CHECK(influx_last_http_status() == 400);
     CHECK(influx_last_server_message()[0] != '\0');
+    free(long_lp);
     influx_point_free(p);
     influx_write_api_close(w);
     influx_client_free(c);
