@@ -35,10 +35,55 @@ pub(crate) unsafe fn str_n<'a>(p: *const c_char, len: usize, what: &str) -> crat
     }
     // SAFETY: non-NULL and valid for len bytes (caller contract).
     let bytes = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) };
+    if plain_ascii(bytes) {
+        // SAFETY: every byte is in 0x01..=0x7f: ASCII, valid UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    checked_str(bytes, what)
+}
+
+/// The exact checks, for strings [`plain_ascii`] did not pass.
+#[inline(never)]
+fn checked_str<'a>(bytes: &'a [u8], what: &str) -> crate::Result<&'a str> {
     if bytes.contains(&0) {
         return Err(nul_inside(what));
     }
     std::str::from_utf8(bytes).map_err(|e| bad_utf8(what, e))
+}
+
+/// Whether every byte is in 0x01..=0x7f (ASCII without NUL), a word at a time (bytes may be
+/// read twice). A `false` may be wrong only for strings with a byte >= 0x80, which take the
+/// exact path anyway (the zero-byte test is exact when no byte has its high bit set).
+#[inline(always)]
+fn plain_ascii(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let bad = |w: u64| (w | (w.wrapping_sub(LO) & !w)) & HI;
+    let word = |at: usize| {
+        s.get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let n = s.len();
+    if n >= 8 {
+        let mut acc = bad(word(n - 8));
+        let mut i = 0;
+        while i + 8 < n {
+            acc |= bad(word(i));
+            i += 8;
+        }
+        return acc == 0;
+    }
+    if n >= 4 {
+        let half = |at: usize| {
+            s.get(at..at + 4)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+        };
+        // both halves in one word: bytes 0..4 low, n-4..n high
+        return bad(half(0) | (half(n - 4) << 32)) == 0;
+    }
+    s.iter().all(|&b| b != 0 && b < 0x80)
 }
 
 /// As [`str_n`], but NULL is `None` (the client's org, for example).
@@ -407,16 +452,22 @@ pub extern "C" fn influx_lines_add_row_n(
             .ok_or_else(|| Error::invalid_argument("shape is NULL"))?
             .inner;
         let (nt, nf) = (shape.tag_count(), shape.field_count());
-        let has_str = (0..nf).any(|i| shape.field_type(i) == Some(FieldType::Str));
+        let field_lens = if field_lens.is_null() {
+            if (0..nf).any(|i| shape.field_type(i) == Some(FieldType::Str)) {
+                return Err(Error::invalid_argument(
+                    "field_lens is NULL and the shape has a string field",
+                ));
+            }
+            &[]
+        } else {
+            // SAFETY: valid for nf elements (caller contract).
+            unsafe { array_arg(field_lens, nf, "field_lens") }?
+        };
         let row = CRowN {
             tags: unsafe { array_arg(tag_values, nt, "tag_values") }?,
             tag_lens: unsafe { array_arg(tag_lens, nt, "tag_lens") }?,
             fields: unsafe { array_arg(field_values, nf, "field_values") }?,
-            field_lens: if has_str {
-                unsafe { array_arg(field_lens, nf, "field_lens") }?
-            } else {
-                &[]
-            },
+            field_lens,
         };
         // SAFETY: NULL or a readable i64 (caller contract).
         let time = unsafe { time.as_ref() }.copied();
@@ -557,6 +608,36 @@ mod tests {
                 Code::InvalidUtf8
             );
             assert_eq!(str_n(b"abcdef".as_ptr().cast(), 3, "k").unwrap(), "abc");
+        }
+    }
+
+    #[test]
+    fn plain_ascii_at_every_length_and_position() {
+        for len in 0..24usize {
+            for pos in 0..len.max(1) {
+                for bad in [
+                    None,
+                    Some(0u8),
+                    Some(0x80),
+                    Some(0xff),
+                    Some(0x7f),
+                    Some(0x01),
+                ] {
+                    let mut s = vec![b'a'; len];
+                    if let (Some(b), Some(x)) = (bad, s.get_mut(pos)) {
+                        *x = b;
+                    }
+                    let want = s.iter().all(|&b| b != 0 && b < 0x80);
+                    assert_eq!(plain_ascii(&s), want, "{s:?}");
+                    // SAFETY: s is live for its length.
+                    let r = unsafe { str_n(s.as_ptr().cast(), s.len(), "k") };
+                    match (s.contains(&0), std::str::from_utf8(&s)) {
+                        (true, _) => assert_eq!(r.unwrap_err().code, Code::InvalidArgument),
+                        (false, Ok(t)) => assert_eq!(r.unwrap(), t),
+                        (false, Err(_)) => assert_eq!(r.unwrap_err().code, Code::InvalidUtf8),
+                    }
+                }
+            }
         }
     }
 }

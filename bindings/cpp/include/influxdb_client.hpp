@@ -640,7 +640,7 @@ private:
             if (!convert(fields[i], shape.types_[i], fv[i])) return type_mismatch(shape, fields, i);
             fl[i] = fields[i].len_;
         }
-        return influx_lines_add_row_n(l_, shape.s_, tp, tl, fv, shape.has_str_ ? fl : nullptr, time);
+        return influx_lines_add_row_n(l_, shape.s_, tp, tl, fv, fl, time);
     }
 
     [[noreturn]] INFLUX_CXX_COLD static influx_result count_mismatch(const Shape&, std::size_t, std::size_t) {
