@@ -370,11 +370,6 @@ typedef void (*influx_error_cb)(const struct influx_batch *batch, const struct i
 typedef void (*influx_retry_cb)(const struct influx_batch *batch, const struct influx_error *error, uint32_t retry, uint64_t delay_ms, void *user_data);
 
 /*
- The type of a field of an `influx_shape` (one of the INFLUX_FIELD_* constants).
- */
-typedef int influx_field_type;
-
-/*
  A field value for influx_lines_add_row(); the member read is the one the shape's
  INFLUX_FIELD_* type names.
  */
@@ -385,6 +380,11 @@ typedef union influx_value {
   bool b;
   const char *str;
 } influx_value;
+
+/*
+ The type of a field of an `influx_shape` (one of the INFLUX_FIELD_* constants).
+ */
+typedef int influx_field_type;
 
 /*
  Shape of the CSV of a raw query (the seed's Dialect). Fill it with influx_dialect_init()
@@ -953,6 +953,114 @@ influx_result influx_conf_load_file(struct influx_conf *conf, const char *path, 
  Unknown key: INFLUX_ERR_CONFIG. `default_tags.<name>` reads a default tag.
  */
 influx_result influx_conf_get(const struct influx_conf *conf, const char *key, char *buf, size_t *size);
+
+/*
+ influx_point_new() with a measurement of `len` bytes. The `*_n` functions take strings
+ as pointer + byte length (C++ `std::string_view`, Go strings: no NUL-terminated copy).
+ Rules for all of them: `len` bytes of UTF-8; NULL with length 0 is the empty string, NULL
+ with a length above 0 is INFLUX_ERR_INVALID_ARG; a NUL byte inside is
+ INFLUX_ERR_INVALID_ARG; otherwise each does exactly what the call without `_n` does.
+ */
+struct influx_point *influx_point_new_n(const char *measurement, size_t len);
+
+/*
+ influx_point_reset() with a measurement of `len` bytes.
+ */
+influx_result influx_point_reset_n(struct influx_point *point, const char *measurement, size_t len);
+
+/*
+ influx_point_add_tag() with a key of `key_len` and a value of `value_len` bytes.
+ */
+influx_result influx_point_add_tag_n(struct influx_point *point, const char *key, size_t key_len, const char *value, size_t value_len);
+
+/*
+ influx_point_add_field_f64() with a key of `key_len` bytes.
+ */
+influx_result influx_point_add_field_f64_n(struct influx_point *point, const char *key, size_t key_len, double value);
+
+/*
+ influx_point_add_field_i64() with a key of `key_len` bytes.
+ */
+influx_result influx_point_add_field_i64_n(struct influx_point *point, const char *key, size_t key_len, int64_t value);
+
+/*
+ influx_point_add_field_u64() with a key of `key_len` bytes.
+ */
+influx_result influx_point_add_field_u64_n(struct influx_point *point, const char *key, size_t key_len, uint64_t value);
+
+/*
+ influx_point_add_field_bool() with a key of `key_len` bytes.
+ */
+influx_result influx_point_add_field_bool_n(struct influx_point *point, const char *key, size_t key_len, bool value);
+
+/*
+ influx_point_add_field_str() with a key of `key_len` and a value of `value_len` bytes.
+ */
+influx_result influx_point_add_field_str_n(struct influx_point *point, const char *key, size_t key_len, const char *value, size_t value_len);
+
+/*
+ influx_lines_begin() with a measurement of `len` bytes.
+ */
+influx_result influx_lines_begin_n(struct influx_lines *lines, const char *measurement, size_t len);
+
+/*
+ influx_lines_add_tag() with a key of `key_len` and a value of `value_len` bytes.
+ */
+influx_result influx_lines_add_tag_n(struct influx_lines *lines, const char *key, size_t key_len, const char *value, size_t value_len);
+
+/*
+ influx_lines_add_field_f64() with a key of `key_len` bytes.
+ */
+influx_result influx_lines_add_field_f64_n(struct influx_lines *lines, const char *key, size_t key_len, double value);
+
+/*
+ influx_lines_add_field_i64() with a key of `key_len` bytes.
+ */
+influx_result influx_lines_add_field_i64_n(struct influx_lines *lines, const char *key, size_t key_len, int64_t value);
+
+/*
+ influx_lines_add_field_u64() with a key of `key_len` bytes.
+ */
+influx_result influx_lines_add_field_u64_n(struct influx_lines *lines, const char *key, size_t key_len, uint64_t value);
+
+/*
+ influx_lines_add_field_bool() with a key of `key_len` bytes.
+ */
+influx_result influx_lines_add_field_bool_n(struct influx_lines *lines, const char *key, size_t key_len, bool value);
+
+/*
+ influx_lines_add_field_str() with a key of `key_len` and a value of `value_len` bytes.
+ */
+influx_result influx_lines_add_field_str_n(struct influx_lines *lines, const char *key, size_t key_len, const char *value, size_t value_len);
+
+/*
+ influx_lines_add_row() with string lengths: `tag_lens[i]` is the length of
+ `tag_values[i]`; `field_lens[i]` the length of `field_values[i].str` for the shape's
+ string fields (other entries are not read; `field_lens` may be NULL if the shape has no
+ string field). Same text, checks and errors as influx_lines_add_row().
+ */
+influx_result influx_lines_add_row_n(struct influx_lines *lines, const struct influx_shape *shape, const char *const *tag_values, const size_t *tag_lens, const union influx_value *field_values, const size_t *field_lens, const int64_t *time);
+
+/*
+ influx_write() with a bucket of `bucket_len` bytes and an org of `org_len` bytes
+ (`org` NULL: the client's org; `org_len` is then not read).
+ */
+influx_result influx_write_n(struct influx_write_api *api, const char *bucket, size_t bucket_len, const char *org, size_t org_len, const struct influx_point *point);
+
+/*
+ influx_write_points() with bucket and org lengths (as influx_write_n()).
+ */
+influx_result influx_write_points_n(struct influx_write_api *api, const char *bucket, size_t bucket_len, const char *org, size_t org_len, const struct influx_point *const *points, size_t n);
+
+/*
+ influx_write_lines() with bucket and org lengths (as influx_write_n()).
+ */
+influx_result influx_write_lines_n(struct influx_write_api *api, const char *bucket, size_t bucket_len, const char *org, size_t org_len, struct influx_lines *lines);
+
+/*
+ influx_write_lp() with bucket and org lengths (as influx_write_n()).
+ */
+influx_result influx_write_lp_n(struct influx_write_api *api, const char *bucket, size_t bucket_len, const char *org, size_t org_len, const char *data, size_t len, influx_precision precision);
 
 /*
  Create a line buffer whose timestamps are in `precision`. `api` (may be NULL) is the write

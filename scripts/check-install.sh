@@ -18,4 +18,12 @@ PKG_CONFIG_PATH="${tmp}/prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR= \
     sh -c 'cc -Wall -Wextra -Werror "$1" $(pkg-config --cflags --libs influxdb_client) -o "$2"' _ \
     "${root}/tests/cmake-consumer/main.c" "${tmp}/pc-consumer"
 LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/pc-consumer"
-echo "install check: find_package (shared, static) and pkg-config consumers work"
+# C++: influxdb_client::cxx from the installed package, and through add_subdirectory
+cmake -S "${root}/bindings/cpp/tests/consumer" -B "${tmp}/cxx-consumer" -DCMAKE_PREFIX_PATH="${tmp}/prefix" >/dev/null
+cmake --build "${tmp}/cxx-consumer" >/dev/null
+LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/cxx-consumer/cxx_consumer"
+cmake -S "${root}/bindings/cpp/tests/consumer" -B "${tmp}/cxx-subdir" -DINFLUXDB_CLIENT_SOURCE_DIR="${root}" \
+    -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME}/.cache/influxdb-client-c/target}" >/dev/null
+cmake --build "${tmp}/cxx-subdir" >/dev/null
+"${tmp}/cxx-subdir/cxx_consumer"
+echo "install check: find_package (shared, static), pkg-config and C++ (find_package, add_subdirectory) consumers work"

@@ -17,6 +17,8 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 2
 # name -> why it cannot run under valgrind. Empty: every test runs.
 declare -A EXCLUDE=(
     [adv_fork]="its fork()ed children inherit a write API whose memory is held by threads that do not exist in them: the library leaves it (freeing could meet a lock held for ever), and memcheck reports it lost and fails the child's exit status, which the test reads; it runs under ASan"
+    [cpp_header_clangxx_cxx17]="compiles the C++ header with clang++: runs a compiler, no program"
+    [cpp_header_clangxx_cxx20]="compiles the C++ header with clang++: runs a compiler, no program"
 )
 
 exclude_args=()

@@ -22,7 +22,7 @@ pub struct influx_lines {
 /// # Safety
 /// `l` is NULL or a live `influx_lines`.
 #[inline(always)]
-unsafe fn lines_mut<'a>(l: *mut influx_lines) -> crate::Result<&'a mut LineBuffer> {
+pub(crate) unsafe fn lines_mut<'a>(l: *mut influx_lines) -> crate::Result<&'a mut LineBuffer> {
     // SAFETY: caller contract; NULL is checked.
     unsafe { l.as_mut() }
         .map(|l| &mut l.inner)
@@ -292,7 +292,7 @@ pub union influx_value {
 /// and escaped once, so that influx_lines_add_row() writes a line from its values in one
 /// call. Opaque; owned by the caller. Immutable: may be used from many threads at once.
 pub struct influx_shape {
-    inner: Shape,
+    pub(crate) inner: Shape,
 }
 
 /// Create a shape: `measurement`, `n_tags` tag keys, `n_fields` field keys with their
