@@ -26,6 +26,7 @@ mod conf;
 mod handle;
 mod lines;
 mod point;
+mod py;
 mod write;
 
 pub use api::*;
@@ -35,6 +36,7 @@ pub use codes::*;
 pub use conf::*;
 pub use lines::*;
 pub use point::*;
+pub use py::*;
 pub use write::*;
 
 use std::cell::{Cell, RefCell};
