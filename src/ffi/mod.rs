@@ -16,7 +16,7 @@
 //!
 //! Files: [`handle`] (handles), [`codes`] (result codes, precisions, version),
 //! [`callbacks`] (C callbacks as a write API's listener), then one file per C object
-//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`].
+//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`], [`query`].
 
 mod api;
 mod callbacks;
@@ -27,6 +27,7 @@ mod handle;
 mod lines;
 mod point;
 mod py;
+mod query;
 mod write;
 
 pub use api::*;
@@ -37,6 +38,7 @@ pub use conf::*;
 pub use lines::*;
 pub use point::*;
 pub use py::*;
+pub use query::*;
 pub use write::*;
 
 use std::cell::{Cell, RefCell};

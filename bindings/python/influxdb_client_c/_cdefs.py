@@ -6,16 +6,17 @@ run the script after the header changes (the tests fail while this file is stale
 # flake8: noqa
 import ctypes
 
-HEADER_SHA256 = '7e40d604bb314d9f792c52747038f28007aa4a8a5e7272fa1f7232d7a93cea0e'
+HEADER_SHA256 = '50aa056355658abc6ecf5dbdaf7834cc0c36f2c89cfe251dfe68ce5a681935f7'
 
-ANNOTATION_DATATYPE = 1
-ANNOTATION_GROUP = 2
-ANNOTATION_DEFAULT = 4
 MAX_PAGE_LIMIT = 100
 INFLUXDB_CLIENT_VERSION_MAJOR = 0
 INFLUXDB_CLIENT_VERSION_MINOR = 1
 INFLUXDB_CLIENT_VERSION_PATCH = 0
 INFLUXDB_CLIENT_VERSION = 65536
+INFLUX_NO_COLUMN = (size_t)-1
+INFLUX_ANNOTATION_DATATYPE = 1
+INFLUX_ANNOTATION_GROUP = 2
+INFLUX_ANNOTATION_DEFAULT = 4
 INFLUX_OK = 0
 INFLUX_ERR_INVALID_ARG = 1
 INFLUX_ERR_INVALID_UTF8 = 2
@@ -46,12 +47,28 @@ INFLUX_FIELD_I64 = 1
 INFLUX_FIELD_U64 = 2
 INFLUX_FIELD_BOOL = 3
 INFLUX_FIELD_STR = 4
+INFLUX_QUERY_END = 0
+INFLUX_QUERY_TABLE = 1
+INFLUX_QUERY_RECORD = 2
+INFLUX_COL_UNKNOWN = 0
+INFLUX_COL_STRING = 1
+INFLUX_COL_DOUBLE = 2
+INFLUX_COL_LONG = 3
+INFLUX_COL_ULONG = 4
+INFLUX_COL_BOOL = 5
+INFLUX_COL_TIME = 6
+INFLUX_COL_DURATION = 7
+INFLUX_COL_BYTES = 8
 
 influx_client = ctypes.c_void_p  # opaque handle
 influx_conf = ctypes.c_void_p  # opaque handle
 influx_lines = ctypes.c_void_p  # opaque handle
 influx_point = ctypes.c_void_p  # opaque handle
+influx_query = ctypes.c_void_p  # opaque handle
+influx_query_params = ctypes.c_void_p  # opaque handle
+influx_record = ctypes.c_void_p  # opaque handle
 influx_shape = ctypes.c_void_p  # opaque handle
+influx_table = ctypes.c_void_p  # opaque handle
 influx_write_api = ctypes.c_void_p  # opaque handle
 
 class influx_ping_info(ctypes.Structure):
@@ -79,6 +96,15 @@ class influx_error(ctypes.Structure):
     pass
 
 class influx_value(ctypes.Union):
+    pass
+
+class influx_dialect(ctypes.Structure):
+    pass
+
+class influx_cell_value(ctypes.Union):
+    pass
+
+class influx_cell(ctypes.Structure):
     pass
 
 class influx_write_stats(ctypes.Structure):
@@ -153,6 +179,26 @@ influx_value._fields_ = [
     ('u64', ctypes.c_uint64),
     ('b', ctypes.c_bool),
     ('str', ctypes.c_char_p),
+]
+influx_dialect._fields_ = [
+    ('header', ctypes.c_bool),
+    ('delimiter', ctypes.c_char),
+    ('annotations', ctypes.c_uint),
+    ('date_time_format', ctypes.c_char_p),
+]
+influx_cell_value._fields_ = [
+    ('f64', ctypes.c_double),
+    ('i64', ctypes.c_int64),
+    ('u64', ctypes.c_uint64),
+    ('b', ctypes.c_bool),
+    ('ns', ctypes.c_int64),
+]
+influx_cell._fields_ = [
+    ('type', ctypes.c_int),
+    ('null', ctypes.c_bool),
+    ('v', influx_cell_value),
+    ('data', ctypes.c_char_p),
+    ('len', ctypes.c_size_t),
 ]
 influx_write_stats._fields_ = [
     ('accepted', ctypes.c_uint64),
@@ -235,6 +281,46 @@ FUNCTIONS = {
     'influx_string_free': (None, [ctypes.c_char_p]),
     'influx_lines_add_columns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8)), ctypes.c_size_t, ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t)]),
     'influx_retry_backoff_range': (ctypes.c_int, [ctypes.c_double, ctypes.c_uint32, ctypes.c_double, ctypes.c_uint32, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double)]),
+    'influx_query_params_new': (ctypes.c_void_p, []),
+    'influx_query_params_free': (None, [ctypes.c_void_p]),
+    'influx_query_params_set_str': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    'influx_query_params_set_i64': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64]),
+    'influx_query_params_set_f64': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_double]),
+    'influx_query_params_set_bool': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_bool]),
+    'influx_query_params_set_time_ns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64]),
+    'influx_query_params_set_duration_ns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64]),
+    'influx_query_params_set_ast': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    'influx_query_params_set_profilers': (ctypes.c_int, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t]),
+    'influx_dialect_init': (None, [ctypes.POINTER(influx_dialect)]),
+    'influx_query_open': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'influx_query_open_raw': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(influx_dialect), ctypes.POINTER(ctypes.c_void_p)]),
+    'influx_query_close': (None, [ctypes.c_void_p]),
+    'influx_query_next': (ctypes.c_int, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int)]),
+    'influx_query_read_raw': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    'influx_query_table': (ctypes.c_void_p, [ctypes.c_void_p]),
+    'influx_query_record': (ctypes.c_void_p, [ctypes.c_void_p]),
+    'influx_query_error': (ctypes.c_int, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p)]),
+    'influx_table_index': (ctypes.c_size_t, [ctypes.c_void_p]),
+    'influx_table_new_block': (ctypes.c_bool, [ctypes.c_void_p]),
+    'influx_table_column_count': (ctypes.c_size_t, [ctypes.c_void_p]),
+    'influx_table_column_name': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
+    'influx_table_column_type': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t]),
+    'influx_table_column_datatype': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
+    'influx_table_column_is_group': (ctypes.c_bool, [ctypes.c_void_p, ctypes.c_size_t]),
+    'influx_table_column_default': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
+    'influx_table_column_index': (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_char_p]),
+    'influx_record_table': (ctypes.c_void_p, [ctypes.c_void_p]),
+    'influx_record_column_index': (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_char_p]),
+    'influx_record_is_null': (ctypes.c_bool, [ctypes.c_void_p, ctypes.c_size_t]),
+    'influx_record_get_f64': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double)]),
+    'influx_record_get_i64': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int64)]),
+    'influx_record_get_u64': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_uint64)]),
+    'influx_record_get_bool': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_bool)]),
+    'influx_record_get_time_ns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int64)]),
+    'influx_record_get_duration_ns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int64)]),
+    'influx_record_get_str': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)]),
+    'influx_record_get_bytes': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8)), ctypes.POINTER(ctypes.c_size_t)]),
+    'influx_record_get_cells': (ctypes.c_int, [ctypes.c_void_p, ctypes.POINTER(influx_cell), ctypes.c_size_t]),
     'influx_write_api_new': (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
     'influx_write': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p]),
     'influx_write_points': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t]),

@@ -21,7 +21,7 @@ OUT = os.path.join(PKG, "influxdb_client_c", "_cdefs.py")
 
 SCALARS = {
     "void": "None", "bool": "ctypes.c_bool", "char": "ctypes.c_char", "int": "ctypes.c_int",
-    "unsigned": "ctypes.c_uint", "double": "ctypes.c_double", "size_t": "ctypes.c_size_t",
+    "unsigned": "ctypes.c_uint", "unsigned int": "ctypes.c_uint", "double": "ctypes.c_double", "size_t": "ctypes.c_size_t",
     "int8_t": "ctypes.c_int8", "uint8_t": "ctypes.c_uint8", "int16_t": "ctypes.c_int16",
     "uint16_t": "ctypes.c_uint16", "int32_t": "ctypes.c_int32", "uint32_t": "ctypes.c_uint32",
     "int64_t": "ctypes.c_int64", "uint64_t": "ctypes.c_uint64",
