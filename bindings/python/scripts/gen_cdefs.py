@@ -97,10 +97,10 @@ class Gen:
             name, value = m.group(1), m.group(2)
             if name == "INFLUXDB_CLIENT_H":
                 continue
-            if not re.fullmatch(r"-?\d+|\(\(?\w+\)?-?\d+\)", value):
-                value = value.strip()
-            v = re.sub(r"[uUlL]+$", "", value)
-            if v == "((size_t)-1)":
+            v = re.sub(r"(?<=\d)[uUlL]+$", "", value.strip())
+            if not re.fullmatch(r"-?\d+|[()\w -]+", v):
+                raise SystemExit(f"gen_cdefs: cannot read #define {name} {value}")
+            if v.replace("(", "").replace(")", "") == "size_t-1":
                 v = "-1 & ((1 << (8 * ctypes.sizeof(ctypes.c_size_t))) - 1)"
             self.consts.append((name, v))
         # drop preprocessor lines and extern "C" guards

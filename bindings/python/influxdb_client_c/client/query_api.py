@@ -127,6 +127,8 @@ def _params(params, profilers):
 class _Cursor:
     """One open C query; iterate ``events()``."""
 
+    q = None
+
     def __init__(self, client, org, query, params, profilers, raw_dialect=None):
         p = _params(params, profilers)
         q = ctypes.c_void_p()
