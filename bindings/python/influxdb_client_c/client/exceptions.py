@@ -9,7 +9,7 @@ except ModuleNotFoundError:  # urllib3 is only needed to pass urllib3 responses 
     class HTTPResponse:  # noqa: D101 - a stand-in nothing is an instance of
         pass
 
-logger = logging.getLogger('influxdb_client.client.exceptions')
+logger = logging.getLogger('influxdb_client_c.client.exceptions')
 
 
 class _CResponse:

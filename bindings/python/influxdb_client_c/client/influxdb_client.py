@@ -10,7 +10,7 @@ from influxdb_client_c import _cdefs as C
 from influxdb_client_c.client import management
 from influxdb_client_c.configuration import Configuration
 
-logger = logging.getLogger('influxdb_client.client.influxdb_client')
+logger = logging.getLogger('influxdb_client_c.client.influxdb_client')
 
 _C_KEYS = ("verify_ssl", "ssl_ca_cert", "cert_file", "cert_key_file", "cert_key_password", "proxy",
            "connection_pool_maxsize", "auth_basic")

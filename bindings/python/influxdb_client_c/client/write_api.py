@@ -22,7 +22,7 @@ from influxdb_client_c.client.write.point import Point, DEFAULT_WRITE_PRECISION,
 from influxdb_client_c.client.write.retry import WritesRetry
 from influxdb_client_c.domain.write_precision import WritePrecision, c_precision
 
-logger = logging.getLogger('influxdb_client.client.write_api')
+logger = logging.getLogger('influxdb_client_c.client.write_api')
 
 _PRECISION_NAMES = {0: WritePrecision.NS, 1: WritePrecision.US, 2: WritePrecision.MS, 3: WritePrecision.S}
 # points packed per C call when a write() gets many: bounds the memory of one call

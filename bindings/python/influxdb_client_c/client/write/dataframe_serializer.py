@@ -16,7 +16,7 @@ from influxdb_client_c.client._c import error_from
 from influxdb_client_c.client.write.point import DEFAULT_WRITE_PRECISION
 from influxdb_client_c.domain.write_precision import WritePrecision, c_precision
 
-logger = logging.getLogger('influxdb_client.client.write.dataframe_serializer')
+logger = logging.getLogger('influxdb_client_c.client.write.dataframe_serializer')
 
 # rows per C call when writing a DataFrame: bounds the memory of the converted columns
 _CHUNK_ROWS = 50_000

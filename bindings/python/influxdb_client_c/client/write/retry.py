@@ -17,7 +17,7 @@ from urllib3.exceptions import MaxRetryError, ResponseError
 
 from influxdb_client_c.client.exceptions import InfluxDBError
 
-logger = logging.getLogger('influxdb_client.client.write.retry')
+logger = logging.getLogger('influxdb_client_c.client.write.retry')
 
 
 class WritesRetry(Retry):
