@@ -11,7 +11,7 @@ venv="${INFLUX_PY_VENV:-${cache}/venv-py}"
 export PIP_CACHE_DIR="${cache}/pip"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # the packages and versions the tests and the benchmark run with
-reqs=(pytest==9.2.0 numpy==2.3.5 pandas==2.3.3 influxdb-client==1.50.0)
+reqs=(pytest==9.2.0 numpy==2.3.5 pandas==2.3.3 influxdb-client==1.50.0 setuptools==80.9.0 wheel==0.45.1)
 stamp="${venv}/.influx-py-reqs"
 if [[ -x "${venv}/bin/python" && -f "${stamp}" && "$(cat "${stamp}")" == "${reqs[*]}" ]]; then
     echo "${venv}/bin/python"

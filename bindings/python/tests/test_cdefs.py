@@ -16,7 +16,8 @@ def test_every_header_function_is_declared_and_loaded():
     from influxdb_client_c import _cdefs
     from influxdb_client_c._lib import lib
     import re
-    header = open(os.path.join(HERE, "..", "..", "..", "include", "influxdb_client.h")).read()
+    with open(os.path.join(HERE, "..", "..", "..", "include", "influxdb_client.h")) as f:
+        header = f.read()
     names = set(re.findall(r"\b(influx_\w+)\(", re.sub(r"/\*.*?\*/", "", header, flags=re.S)))
     assert names == set(_cdefs.FUNCTIONS)
     for n in names:

@@ -17,6 +17,10 @@ class Scripted(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
@@ -63,7 +67,7 @@ def test_retry_then_success_reports_each_retry_and_one_success():
     assert len(r["retry"]) == 2 and r["retry"][0][2].status == 503
     assert r["ok"] == [(("b", "o", "s"), "m v=1 1\nm v=2 2")] and r["err"] == []
     assert len(server.bodies) == 3
-    server.shutdown()
+    server.stop()
 
 
 def test_bad_request_is_reported_once_without_retry():
@@ -74,7 +78,7 @@ def test_bad_request_is_reported_once_without_retry():
     assert r["retry"] == [] and r["ok"] == []
     (conf, data, exc), = r["err"]
     assert data == "m v=1 1" and exc.status == 400 and "scripted 400" in exc.message
-    server.shutdown()
+    server.stop()
 
 
 def test_retries_exhausted_is_write_retry_error():
@@ -86,7 +90,7 @@ def test_retries_exhausted_is_write_retry_error():
     w.close()
     assert len(r["retry"]) == 2
     assert len(r["err"]) == 1 and isinstance(r["err"][0][2], WriteRetryError)
-    server.shutdown()
+    server.stop()
 
 
 def test_dropped_connections_are_retried_and_a_raising_callback_changes_nothing(caplog):
@@ -106,13 +110,13 @@ def test_dropped_connections_are_retried_and_a_raising_callback_changes_nothing(
     w.close()
     assert seen == ["m v=1 1", "m v=1 1", "m v=2 2"]
     assert caplog.text.count("(ignored; delivery goes on)") == 3
-    server.shutdown()
+    server.stop()
 
 
 def test_server_down_close_reports_everything_failed():
     server = Scripted([])
     url = server.url
-    server.shutdown()
+    server.stop()
     server.server_close()
     client = InfluxDBClient(url=url, token="t", org="o", timeout=500)
     errs = []
