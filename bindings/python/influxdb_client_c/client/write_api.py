@@ -358,7 +358,19 @@ class WriteApi:
         if record is None:
             return None
         b_bucket, b_org = to_bytes(bucket), to_bytes(org)
-        self._write_records(b_bucket, b_org, record, write_precision, kwargs)
+        if type(record) is Point:  # one point: the common loop of seed code, kept short
+            buf = bytearray()
+            pack_point(record, record._write_precision, buf)
+            lb = self._state.lines(c_precision(record._write_precision))
+            rc = lib.influx_lines_add_packed(lb, bytes(buf), len(buf), None)
+            if rc == 0:
+                rc = lib.influx_write_lines(self._state.api, b_bucket, b_org, lb)
+            if rc:
+                e = error_from(rc)
+                lib.influx_lines_clear(lb)
+                raise e
+        else:
+            self._write_records(b_bucket, b_org, record, write_precision, kwargs)
         if self._write_options.write_type == WriteType.asynchronous:
             return _WriteResult(self)
         return None
