@@ -113,7 +113,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         global count
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        n = sum(1 for l in body.split(b"\n") if l)
+        n = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
         with lock: count += n
         self.send_response(204); self.send_header("Content-Length", "0"); self.end_headers()
     def do_GET(self):

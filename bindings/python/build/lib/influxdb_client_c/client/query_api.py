@@ -183,18 +183,20 @@ class _Cursor:
         return buf.raw[:got.value]
 
     def records(self, on_table=None):
-        """Yield (table_index, FluxTable, values dict, row list) per record."""
+        """Yield (table_index, FluxTable, labels, row list) per record."""
         q = self.q
         ev = ctypes.c_int()
+        evref = ctypes.byref(ev)
         nxt = lib.influx_query_next
         get_cells = lib.influx_record_get_cells
         rec_of = lib.influx_query_record
-        table = None
+        string_at = ctypes.string_at
         helper = get_date_helper()
         default_dates = type(helper) is date_utils.DateHelper and \
             getattr(helper.parse_date, "__name__", "") in ("fromisoformat", "parse_datetime", "parse")
+        text_cache = {}
         while True:
-            rc = nxt(q, ctypes.byref(ev))
+            rc = nxt(q, evref)
             if rc:
                 self._fail(rc)
             if ev.value == C.INFLUX_QUERY_END:
@@ -215,13 +217,13 @@ class _Cursor:
                 new_block = bool(lib.influx_table_new_block(t))
                 labels = [c.label for c in table.columns]
                 cells = (C.influx_cell * max(n, 1))()
-                addr = ctypes.addressof(cells)
                 fmt = "<" + "".join(
                     f"{_NULL_OFF}x?{_VAL_OFF - _NULL_OFF - 1}x{_CELL_FMT.get(ty, 'Q')}QQ" for ty in types)
                 unpack = struct.Struct(fmt).unpack_from
-                view = (ctypes.c_char * (_CELL * max(n, 1))).from_address(addr)
-                convs = [_converter(ty, helper, default_dates) for ty in types]
-                cols = list(zip(range(0, 4 * n, 4), convs))
+                view = (ctypes.c_char * (_CELL * max(n, 1))).from_address(ctypes.addressof(cells))
+                str_cols = [k * 4 for k, ty in enumerate(types) if ty == C.INFLUX_COL_STRING]
+                other = [(k * 4, _converter(ty, helper, default_dates)) for k, ty in enumerate(types)
+                         if ty != C.INFLUX_COL_STRING]
                 if on_table is not None:
                     on_table(index, table, new_block)
                 continue
@@ -229,7 +231,34 @@ class _Cursor:
             if rc:
                 self._fail(rc)
             raw = unpack(view)
-            row = [None if raw[k] else conv(raw[k + 1], raw[k + 2], raw[k + 3]) for k, conv in cols]
+            row = [None] * n
+            if str_cols:
+                # the strings live in the record's row buffer: read their span once, then slice
+                live = [k for k in str_cols if not raw[k] and raw[k + 3]]
+                lo = min((raw[k + 2] for k in live), default=0)
+                hi = max((raw[k + 2] + raw[k + 3] for k in live), default=0)
+                # a #default text may live outside the row: one read only when the span is close
+                together = hi - lo <= 2 * sum(raw[k + 3] for k in live) + 1024
+                span = string_at(lo, hi - lo) if together and hi > lo else b""
+                for k in str_cols:
+                    if raw[k]:
+                        continue
+                    if not raw[k + 3]:
+                        row[k >> 2] = ""
+                        continue
+                    if together:
+                        b = span[raw[k + 2] - lo:raw[k + 2] - lo + raw[k + 3]]
+                    else:
+                        b = string_at(raw[k + 2], raw[k + 3])
+                    s_ = text_cache.get(b)
+                    if s_ is None:
+                        s_ = b.decode("utf-8", "replace")
+                        if len(text_cache) < 4096:
+                            text_cache[b] = s_
+                    row[k >> 2] = s_
+            for k, conv in other:
+                if not raw[k]:
+                    row[k >> 2] = conv(raw[k + 1], raw[k + 2], raw[k + 3])
             yield index, table, labels, row
 
 
@@ -249,7 +278,13 @@ def _converter(ty, helper, default_dates):
         return lambda v, _d, _n: v
     if ty == C.INFLUX_COL_TIME:
         if default_dates:
-            return lambda v, _d, _n: _EPOCH + timedelta(microseconds=v // 1000)
+            memo = [None, None]  # _start/_stop repeat: keep the last conversion
+
+            def conv_time(v, _d, _n):
+                if v != memo[0]:
+                    memo[0], memo[1] = v, _EPOCH + timedelta(microseconds=v // 1000)
+                return memo[1]
+            return conv_time
         # a user's date helper (e.g. PandasDateTimeHelper) parses the RFC 3339 text
         return lambda v, _d, _n: helper.parse_date(_ns_text(v))
     if ty == C.INFLUX_COL_BYTES:
