@@ -173,7 +173,17 @@ pub extern "C" fn influx_lines_add_columns(
             }
             let time = times.get(row);
             let rc = if any_missing {
-                by_calls(lines, measurement, tkeys, &tag_vals, fkeys, ftypes, &vals, &missing, time)
+                by_calls(
+                    lines,
+                    measurement,
+                    tkeys,
+                    &tag_vals,
+                    fkeys,
+                    ftypes,
+                    &vals,
+                    &missing,
+                    time,
+                )
             } else {
                 influx_lines_add_row(
                     lines,
