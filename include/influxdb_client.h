@@ -1273,6 +1273,34 @@ influx_result influx_point_to_line_protocol(const struct influx_point *point, ch
 void influx_string_free(char *s);
 
 /*
+ Add `n_rows` lines from columns: every line has `measurement`, the tags `tag_keys[j]` =
+ the row's value in `tag_columns[j]` and the fields `field_keys[j]` (type `field_types[j]`)
+ = the row's value in `field_columns[j]`, and the time `times[row]` in the buffer's
+ precision (`times` NULL: no timestamp). Column layout: a tag column and an
+ INFLUX_FIELD_STR column hold `n_rows` NUL-terminated UTF-8 strings back to back; F64, I64,
+ U64 columns `n_rows` doubles / int64 / uint64; a BOOL column `n_rows` bytes (0 or 1).
+ `field_nulls` (may be NULL) holds `n_fields` pointers, each NULL or `n_rows` bytes where
+ nonzero means the row has no value in that column (the field is left out of that line).
+ Each line is what influx_lines_add_row() (or, for a row with a missing value, the
+ influx_lines_begin / add_* / end calls) writes: sorted keys, empty tag values and NaN/±Inf
+ floats left out, the buffer's default tags added. A row with no field to write (every
+ value missing, NaN or ±Inf) is skipped and counted in `*skipped` (may be NULL), as the
+ seed's DataFrame writer drops it; `*added` (may be NULL) receives the lines added.
+ Errors name the row (`row <i>: ...`); the rows before it stay in the buffer, so clear it
+ with influx_lines_clear() to drop a partly added table.
+ */
+influx_result influx_lines_add_columns(struct influx_lines *lines, const char *measurement, const char *const *tag_keys, const char *const *tag_columns, size_t n_tags, const char *const *field_keys, const influx_field_type *field_types, const void *const *field_columns, const uint8_t *const *field_nulls, size_t n_fields, const int64_t *times, size_t n_rows, size_t *added, size_t *skipped);
+
+/*
+ The backoff range `[*start_s, *stop_s]` (seconds) before retry `retry` (1 = the first
+ retry; 0 is read as 1) for `retry_interval_s`, `exponential_base` and
+ `max_retry_delay_s` (seconds), exactly as the batching write API computes it (the seed's
+ WritesRetry.get_backoff_time range). Negative or non-finite durations:
+ INFLUX_ERR_INVALID_ARG.
+ */
+influx_result influx_retry_backoff_range(double retry_interval_s, uint32_t exponential_base, double max_retry_delay_s, uint32_t retry, double *start_s, double *stop_s);
+
+/*
  New, empty bind parameters. Free with influx_query_params_free().
  */
 struct influx_query_params *influx_query_params_new(void);

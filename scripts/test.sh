@@ -7,7 +7,8 @@
 # Steps: build/cache influxd (scripts/influxdb.sh build), check the generated header and
 # CONFIGURATION.md are current, rustfmt + clippy, start one server for the whole run, cargo tests (unit,
 # faulty-server, real-server, TLS, proxy, and the fuzz harness for INFLUX_FUZZ_SECONDS per
-# target), C tests through the header with CMake/ctest, the same C tests under valgrind
+# target), C tests through the header with CMake/ctest, the Python binding's pytest suite
+# (bindings/python/scripts/test.sh), the same C tests under valgrind
 # memcheck (installed here if missing) and under AddressSanitizer + UBSan, then stop the server.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +49,9 @@ step "C tests (ctest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
 cmake --build build -j "${jobs}"
 ctest --test-dir build --output-on-failure -j "${jobs}"
+
+step "Python binding: pytest (the seed's unit tests + ours, real server, faulty server)"
+bindings/python/scripts/test.sh
 
 step "C tests under valgrind memcheck (Release build tree)"
 if ! command -v valgrind >/dev/null; then

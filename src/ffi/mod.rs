@@ -27,6 +27,7 @@ mod handle;
 mod len;
 mod lines;
 mod point;
+mod py;
 mod query;
 mod write;
 
@@ -38,6 +39,7 @@ pub use conf::*;
 pub use len::*;
 pub use lines::*;
 pub use point::*;
+pub use py::*;
 pub use query::*;
 pub use write::*;
 

@@ -1,0 +1,188 @@
+"""Benchmark: the binding against the seed (influxdb-client 1.50.0), the same user code for both.
+
+    python bench.py all [--n N] [--sink-only]       # what scripts/bench.sh of the binding runs
+
+Each case runs in its own child process (peak RSS = the child's ru_maxrss), importing either
+``influxdb_client`` (the seed) or ``influxdb_client_c`` under the same name:
+  (a) points:    1 Point per write() call through a batching write API (batch_size 5000)
+  (a') points1k: lists of 1000 Points per write() call
+  (b) lp:        line protocol str, lists of 1000 per write() call; (b') bytes likewise
+  (c) dataframe: one DataFrame of N rows (2 tag columns, 4 fields), data_frame_tag_columns
+  (d) query:     query_stream() of the N points written, pivoted (records counted)
+Targets: a null HTTP sink (a separate process answering 204 and counting lines) and the real
+InfluxDB 2.x (INFLUXDB_V2_*). Times are wall time from the first point built to close().
+"""
+import argparse
+import importlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+T0 = 1_700_000_000_000_000_000
+
+
+def std_points(m, Point, n):
+    for i in range(n):
+        yield (Point(m).tag("host", f"server-{i % 100}").tag("region", f"us-west-{i % 4}")
+               .field("usage_user", i * 0.37).field("usage_system", i * 0.11).field("count", i)
+               .field("ok", i % 2 == 0).time(T0 + i * 1000))
+
+
+def std_line(m, i):
+    return (f"{m},host=server-{i % 100},region=us-west-{i % 4} count={i}i,ok={'true' if i % 2 == 0 else 'false'},"
+            f"usage_system={i * 0.11!r},usage_user={i * 0.37!r} {T0 + i * 1000}")
+
+
+def case(impl, mode, n, url, token, org, bucket, measurement):
+    mod = importlib.import_module(impl)
+    InfluxDBClient, Point, WriteOptions = mod.InfluxDBClient, mod.Point, mod.WriteOptions
+    client = InfluxDBClient(url=url, token=token, org=org, timeout=60_000)
+    errors = []
+    t = time.perf_counter()
+    if mode == "query":
+        flux = (f'from(bucket:"{bucket}") |> range(start: 2023-01-01T00:00:00Z) '
+                f'|> filter(fn: (r) => r._measurement == "{measurement}")')
+        count = sum(1 for _ in client.query_api().query_stream(flux))
+        dt = time.perf_counter() - t
+        client.close()
+        return dt, count, errors
+    w = client.write_api(write_options=WriteOptions(batch_size=5000, flush_interval=1000),
+                         error_callback=lambda c, d, e: errors.append(str(e)))
+    if mode == "points":
+        for p in std_points(measurement, Point, n):
+            w.write(bucket, record=p)
+    elif mode == "points1k":
+        batch = []
+        for p in std_points(measurement, Point, n):
+            batch.append(p)
+            if len(batch) == 1000:
+                w.write(bucket, record=batch)
+                batch = []
+        if batch:
+            w.write(bucket, record=batch)
+    elif mode in ("lp", "lpbytes"):
+        # the lines are the input: only the write() calls (and close) are timed
+        spent = 0.0
+        for s in range(0, n, 1000):
+            lines = [std_line(measurement, i) for i in range(s, min(n, s + 1000))]
+            if mode == "lpbytes":
+                lines = [x.encode() for x in lines]
+            t1 = time.perf_counter()
+            w.write(bucket, record=lines)
+            spent += time.perf_counter() - t1
+        t = time.perf_counter() - spent
+    elif mode == "dataframe":
+        import numpy as np
+        import pandas as pd
+        i = np.arange(n)
+        df = pd.DataFrame({"host": pd.Series([f"server-{k}" for k in range(100)])[i % 100].to_numpy(),
+                           "region": pd.Series([f"us-west-{k}" for k in range(4)])[i % 4].to_numpy(),
+                           "usage_user": i * 0.37, "usage_system": i * 0.11, "count": i, "ok": i % 2 == 0},
+                          index=pd.to_datetime(T0 + i * 1000, unit="ns", utc=True))
+        t = time.perf_counter()  # the DataFrame is the input: built before the clock starts
+        w.write(bucket, record=df, data_frame_measurement_name=measurement,
+                data_frame_tag_columns=["host", "region"])
+    w.close()
+    dt = time.perf_counter() - t
+    client.close()
+    return dt, n, errors
+
+
+def child_main(argv):
+    impl, mode, n, url, token, org, bucket, measurement = argv
+    if impl == "influxdb_client_c":
+        sys.path.insert(0, os.path.dirname(HERE))
+    dt, count, errors = case(impl, mode, int(n), url, token, org, bucket, measurement)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(json.dumps({"seconds": dt, "count": count, "errors": errors[:3], "rss_mb": rss}))
+
+
+# ---------------------------------------------------------------- the null sink (own process)
+SINK = r'''
+import http.server, sys, threading
+count = 0
+lock = threading.Lock()
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def do_POST(self):
+        global count
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        n = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+        with lock: count += n
+        self.send_response(204); self.send_header("Content-Length", "0"); self.end_headers()
+    def do_GET(self):
+        global count
+        with lock: c = count; count = 0 if self.path == "/reset" else count
+        b = str(c).encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+'''
+
+
+def run_child(impl, mode, n, url, token, org, bucket, measurement, timeout=900):
+    env = dict(os.environ)
+    p = subprocess.run([sys.executable, __file__, "child", impl, mode, str(n), url, token, org, bucket, measurement],
+                       capture_output=True, text=True, timeout=timeout, env=env)
+    if p.returncode != 0:
+        raise SystemExit(f"{impl} {mode} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["all"])
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--sink-only", action="store_true")
+    ap.add_argument("--modes", default="points,points1k,lp,lpbytes,dataframe,query")
+    a = ap.parse_args()
+    modes = a.modes.split(",")
+    results = []
+    sink = subprocess.Popen([sys.executable, "-c", SINK], stdout=subprocess.PIPE, text=True)
+    try:
+        port = sink.stdout.readline().strip()
+        sink_url = f"http://127.0.0.1:{port}"
+        import urllib.request
+
+        def sink_count(reset=False):
+            return int(urllib.request.urlopen(sink_url + ("/reset" if reset else "/count")).read())
+        targets = [("null sink", sink_url, "t", "o", "b")]
+        if not a.sink_only:
+            targets.append(("InfluxDB 2.x", os.environ["INFLUXDB_V2_URL"], os.environ["INFLUXDB_V2_TOKEN"],
+                            os.environ["INFLUXDB_V2_ORG"], os.environ["INFLUXDB_V2_BUCKET"]))
+        for target, url, token, org, bucket in targets:
+            for mode in modes:
+                if mode == "query" and target == "null sink":
+                    continue
+                row = {"target": target, "mode": mode}
+                for impl in ("influxdb_client", "influxdb_client_c"):
+                    m = f"bench_{mode if mode != 'query' else 'points1k'}_{impl}"
+                    if target == "null sink":
+                        sink_count(reset=True)
+                    r = run_child(impl, mode, a.n, url, token, org, bucket, m)
+                    if target == "null sink" and mode != "query":
+                        r["delivered"] = sink_count()
+                    row[impl] = r
+                    print(f"{target:13} {mode:9} {impl:18} {r['seconds']:8.2f} s  {r['count'] / r['seconds']:>10,.0f}/s"
+                          f"  rss {r['rss_mb']} MB  delivered {r.get('delivered', r['count'])}  errors {r['errors']}",
+                          flush=True)
+                row["ratio"] = row["influxdb_client"]["seconds"] / row["influxdb_client_c"]["seconds"]
+                print(f"{'':13} {mode:9} ratio ours/seed: {row['ratio']:.1f}x", flush=True)
+                results.append(row)
+    finally:
+        sink.terminate()
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        child_main(sys.argv[2:])
+    else:
+        main()

@@ -1,0 +1,1 @@
+"""The client modules (the seed's influxdb_client.client)."""

@@ -1,0 +1,476 @@
+"""QueryApi: the seed's query API over the C query cursor (influx_query_open/next/get_cells).
+
+The C library sends the request, reads the annotated CSV and converts each cell; this module
+builds the seed's FluxTable / FluxRecord objects from the converted cells (one C call per
+record for all of its cells) and DataFrames from them.
+"""
+
+import ctypes
+import json
+import struct
+from datetime import datetime, timedelta, timezone
+from typing import List, Generator, Any
+
+from influxdb_client_c import _cdefs as C
+from influxdb_client_c._lib import lib, last_error
+from influxdb_client_c.client._c import error_from, to_bytes
+from influxdb_client_c.client.exceptions import FluxQueryException, FluxCsvParserException
+from influxdb_client_c.client.flux_table import FluxTable, FluxColumn, FluxRecord, TableList, CSVIterator
+from influxdb_client_c.client.util import date_utils
+from influxdb_client_c.client.util.date_utils import get_date_helper
+
+
+class QueryOptions(object):
+    """Query options: Flux profilers and their callback."""
+
+    def __init__(self, profilers: List[str] = None, profiler_callback=None) -> None:
+        """Initialize query options.
+
+        :param profilers: list of enabled flux profilers
+        :param profiler_callback: callback function return profilers (FluxRecord)
+        """
+        self.profilers = profilers
+        self.profiler_callback = profiler_callback
+
+
+class Dialect(object):
+    """The CSV dialect of query_csv/query_raw (the seed's Dialect model)."""
+
+    def __init__(self, header=True, delimiter=",", annotations=None, comment_prefix="#",
+                 date_time_format="RFC3339"):
+        """Initialize defaults."""
+        self.header = header
+        self.delimiter = delimiter
+        self.annotations = annotations if annotations is not None else ["datatype", "group", "default"]
+        self.comment_prefix = comment_prefix
+        self.date_time_format = date_time_format
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_CELL = ctypes.sizeof(C.influx_cell)
+_VAL_OFF = C.influx_cell.v.offset
+_DATA_OFF = C.influx_cell.data.offset
+_LEN_OFF = C.influx_cell.len.offset
+_NULL_OFF = C.influx_cell.null.offset
+_CELL_FMT = {  # struct code of the union per column type
+    C.INFLUX_COL_DOUBLE: "d", C.INFLUX_COL_LONG: "q", C.INFLUX_COL_ULONG: "Q", C.INFLUX_COL_BOOL: "?7x",
+    C.INFLUX_COL_TIME: "q", C.INFLUX_COL_DURATION: "q",
+}
+
+
+# ------------------------------------------------------------------ params (seed _parm_to_extern_ast)
+
+def _ast(value):
+    if hasattr(value, "to_dict") and not isinstance(value, (str, bytes)):
+        return value.to_dict()
+    if isinstance(value, bool):
+        return {"type": "BooleanLiteral", "value": value}
+    if isinstance(value, int):
+        return {"type": "IntegerLiteral", "value": str(value)}
+    if isinstance(value, float):
+        return {"type": "FloatLiteral", "value": value}
+    if isinstance(value, datetime):
+        h = get_date_helper()
+        v = h.to_utc(value)
+        return {"type": "DateTimeLiteral", "value": v.strftime('%Y-%m-%dT%H:%M:%S.%f') + "000Z"}
+    if isinstance(value, timedelta):
+        us = (value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds
+        lit = {"type": "DurationLiteral", "values": [{"magnitude": abs(us), "unit": "us"}]}
+        return lit if us >= 0 else {"type": "UnaryExpression", "operator": "-", "argument": lit}
+    if isinstance(value, str):
+        return {"type": "StringLiteral", "value": value}
+    if isinstance(value, dict):
+        return value
+    try:
+        return {"type": "ArrayExpression", "elements": [_ast(v) for v in value]}
+    except TypeError:
+        return {"type": "StringLiteral", "value": str(value)}
+
+
+def _params(params, profilers):
+    if not params and not profilers:
+        return None
+    p = lib.influx_query_params_new()
+    try:
+        for name, value in (params or {}).items():
+            n = to_bytes(name)
+            if isinstance(value, bool):
+                rc = lib.influx_query_params_set_bool(p, n, value)
+            elif isinstance(value, int) and -2 ** 63 <= value < 2 ** 63:
+                rc = lib.influx_query_params_set_i64(p, n, value)
+            elif isinstance(value, float):
+                rc = lib.influx_query_params_set_f64(p, n, value)
+            elif isinstance(value, str):
+                rc = lib.influx_query_params_set_str(p, n, value.encode())
+            elif isinstance(value, datetime):
+                h = get_date_helper()
+                rc = lib.influx_query_params_set_time_ns(p, n, h.to_nanoseconds(h.to_utc(value) - _EPOCH))
+            elif isinstance(value, timedelta):
+                rc = lib.influx_query_params_set_duration_ns(p, n, get_date_helper().to_nanoseconds(value))
+            else:
+                rc = lib.influx_query_params_set_ast(p, n, json.dumps(_ast(value)).encode())
+            if rc:
+                raise error_from(rc)
+        if profilers:
+            arr = (ctypes.c_char_p * len(profilers))(*[to_bytes(x) for x in profilers])
+            rc = lib.influx_query_params_set_profilers(p, arr, len(profilers))
+            if rc:
+                raise error_from(rc)
+        return p
+    except BaseException:
+        lib.influx_query_params_free(p)
+        raise
+
+
+# ------------------------------------------------------------------ the cursor
+
+class _Cursor:
+    """One open C query; iterate ``events()``."""
+
+    q = None
+
+    def __init__(self, client, org, query, params, profilers, raw_dialect=None):
+        p = _params(params, profilers)
+        q = ctypes.c_void_p()
+        try:
+            if raw_dialect is None:
+                rc = lib.influx_query_open(client._handle(), to_bytes(org), to_bytes(query), p, ctypes.byref(q))
+            else:
+                d = C.influx_dialect()
+                lib.influx_dialect_init(ctypes.byref(d))
+                d.header = bool(raw_dialect.header)
+                d.delimiter = (raw_dialect.delimiter or ",").encode()[:1]
+                bits = 0
+                for a in raw_dialect.annotations or []:
+                    bits |= {"datatype": C.INFLUX_ANNOTATION_DATATYPE, "group": C.INFLUX_ANNOTATION_GROUP,
+                             "default": C.INFLUX_ANNOTATION_DEFAULT}.get(a, 0)
+                d.annotations = bits
+                self._dtf = to_bytes(raw_dialect.date_time_format or "RFC3339")
+                d.date_time_format = self._dtf
+                rc = lib.influx_query_open_raw(client._handle(), to_bytes(org), to_bytes(query), p,
+                                               ctypes.byref(d), ctypes.byref(q))
+        finally:
+            if p:
+                lib.influx_query_params_free(p)
+        if rc:
+            raise error_from(rc)
+        self.q = q
+
+    def close(self):
+        q, self.q = self.q, None
+        if q:
+            lib.influx_query_close(q)
+
+    def __del__(self):
+        self.close()
+
+    def _fail(self, rc):
+        if rc == C.INFLUX_ERR_QUERY:
+            msg, ref = ctypes.c_char_p(), ctypes.c_char_p()
+            lib.influx_query_error(self.q, ctypes.byref(msg), ctypes.byref(ref))
+            raise FluxQueryException(message=(msg.value or b"").decode("utf-8", "replace"),
+                                     reference=(ref.value or b"").decode("utf-8", "replace"))
+        if rc == C.INFLUX_ERR_PARSE:
+            raise FluxCsvParserException(last_error()[0])
+        raise error_from(rc)
+
+    def read_raw(self, n=65536):
+        buf = ctypes.create_string_buffer(n)
+        got = ctypes.c_size_t()
+        rc = lib.influx_query_read_raw(self.q, buf, n, ctypes.byref(got))
+        if rc:
+            self._fail(rc)
+        return buf.raw[:got.value]
+
+    def records(self, on_table=None):
+        """Yield (table_index, FluxTable, labels, row list) per record."""
+        q = self.q
+        ev = ctypes.c_int()
+        evref = ctypes.byref(ev)
+        nxt = lib.influx_query_next
+        get_cells = lib.influx_record_get_cells
+        rec_of = lib.influx_query_record
+        string_at = ctypes.string_at
+        helper = get_date_helper()
+        default_dates = type(helper) is date_utils.DateHelper and \
+            getattr(helper.parse_date, "__name__", "") in ("fromisoformat", "parse_datetime", "parse")
+        text_cache = {}
+        while True:
+            rc = nxt(q, evref)
+            if rc:
+                self._fail(rc)
+            if ev.value == C.INFLUX_QUERY_END:
+                return
+            if ev.value == C.INFLUX_QUERY_TABLE:
+                t = lib.influx_query_table(q)
+                n = lib.influx_table_column_count(t)
+                table = FluxTable()
+                types = []
+                for i in range(n):
+                    types.append(lib.influx_table_column_type(t, i))
+                    table.columns.append(FluxColumn(
+                        index=i, label=lib.influx_table_column_name(t, i).decode(),
+                        data_type=lib.influx_table_column_datatype(t, i).decode(),
+                        group=bool(lib.influx_table_column_is_group(t, i)),
+                        default_value=lib.influx_table_column_default(t, i).decode()))
+                index = lib.influx_table_index(t)
+                new_block = bool(lib.influx_table_new_block(t))
+                labels = [c.label for c in table.columns]
+                cells = (C.influx_cell * max(n, 1))()
+                fmt = "<" + "".join(
+                    f"{_NULL_OFF}x?{_VAL_OFF - _NULL_OFF - 1}x{_CELL_FMT.get(ty, 'Q')}QQ" for ty in types)
+                unpack = struct.Struct(fmt).unpack_from
+                view = (ctypes.c_char * (_CELL * max(n, 1))).from_address(ctypes.addressof(cells))
+                str_cols = [k * 4 for k, ty in enumerate(types) if ty == C.INFLUX_COL_STRING]
+                other = [(k * 4, _converter(ty, helper, default_dates)) for k, ty in enumerate(types)
+                         if ty != C.INFLUX_COL_STRING]
+                if on_table is not None:
+                    on_table(index, table, new_block)
+                continue
+            rc = get_cells(rec_of(q), cells, n)
+            if rc:
+                self._fail(rc)
+            raw = unpack(view)
+            row = [None] * n
+            if str_cols:
+                # the strings live in the record's row buffer: read their span once, then slice
+                live = [k for k in str_cols if not raw[k] and raw[k + 3]]
+                lo = min((raw[k + 2] for k in live), default=0)
+                hi = max((raw[k + 2] + raw[k + 3] for k in live), default=0)
+                # a #default text may live outside the row: one read only when the span is close
+                together = hi - lo <= 2 * sum(raw[k + 3] for k in live) + 1024
+                span = string_at(lo, hi - lo) if together and hi > lo else b""
+                for k in str_cols:
+                    if raw[k]:
+                        continue
+                    if not raw[k + 3]:
+                        row[k >> 2] = ""
+                        continue
+                    if together:
+                        b = span[raw[k + 2] - lo:raw[k + 2] - lo + raw[k + 3]]
+                    else:
+                        b = string_at(raw[k + 2], raw[k + 3])
+                    s_ = text_cache.get(b)
+                    if s_ is None:
+                        s_ = b.decode("utf-8", "replace")
+                        if len(text_cache) < 4096:
+                            text_cache[b] = s_
+                    row[k >> 2] = s_
+            for k, conv in other:
+                if not raw[k]:
+                    row[k >> 2] = conv(raw[k + 1], raw[k + 2], raw[k + 3])
+            yield index, table, labels, row
+
+
+def _string(_v, data, length):
+    return ctypes.string_at(data, length).decode("utf-8", "replace") if length else ""
+
+
+def _bytes(_v, data, length):
+    return ctypes.string_at(data, length) if length else b""
+
+
+def _converter(ty, helper, default_dates):
+    if ty == C.INFLUX_COL_STRING:
+        return _string
+    if ty in (C.INFLUX_COL_DOUBLE, C.INFLUX_COL_LONG, C.INFLUX_COL_ULONG, C.INFLUX_COL_BOOL,
+              C.INFLUX_COL_DURATION):
+        return lambda v, _d, _n: v
+    if ty == C.INFLUX_COL_TIME:
+        if default_dates:
+            memo = [None, None]  # _start/_stop repeat: keep the last conversion
+
+            def conv_time(v, _d, _n):
+                if v != memo[0]:
+                    memo[0], memo[1] = v, _EPOCH + timedelta(microseconds=v // 1000)
+                return memo[1]
+            return conv_time
+        # a user's date helper (e.g. PandasDateTimeHelper) parses the RFC 3339 text
+        return lambda v, _d, _n: helper.parse_date(_ns_text(v))
+    if ty == C.INFLUX_COL_BYTES:
+        return _bytes
+    return lambda _v, _d, _n: None  # a datatype the seed does not know: None
+
+
+def _ns_text(ns):
+    secs, frac = divmod(ns, 1_000_000_000)
+    return (_EPOCH + timedelta(seconds=secs)).strftime('%Y-%m-%dT%H:%M:%S') + f".{frac:09d}Z"
+
+
+class _RawResponse:
+    """A raw query answer as a readable stream: ``read(n)``, ``data``, iteration, ``close()``."""
+
+    def __init__(self, cursor):
+        self._cursor = cursor
+        self._buf = b""
+        self._done = False
+
+    def read(self, amt=None):
+        if amt is None:
+            out = [self._buf]
+            self._buf = b""
+            while not self._done:
+                chunk = self._cursor.read_raw()
+                if not chunk:
+                    self._done = True
+                    self._cursor.close()
+                    break
+                out.append(chunk)
+            return b"".join(out)
+        while len(self._buf) < amt and not self._done:
+            chunk = self._cursor.read_raw()
+            if not chunk:
+                self._done = True
+                self._cursor.close()
+                break
+            self._buf += chunk
+        out, self._buf = self._buf[:amt], self._buf[amt:]
+        return out
+
+    @property
+    def data(self):
+        return self.read()
+
+    def stream(self, amt=65536):
+        while True:
+            chunk = self.read(amt)
+            if not chunk:
+                return
+            yield chunk
+
+    def __iter__(self):
+        for chunk in self.stream():
+            yield from chunk.splitlines(keepends=True)
+
+    def close(self):
+        self._cursor.close()
+
+    def release_conn(self):
+        self.close()
+
+
+class QueryApi(object):
+    """Query Flux (the seed's QueryApi)."""
+
+    default_dialect = Dialect(header=True, delimiter=",", comment_prefix="#",
+                              annotations=["datatype", "group", "default"], date_time_format="RFC3339")
+
+    def __init__(self, influxdb_client, query_options=QueryOptions()):
+        """Initialize query client."""
+        self._influxdb_client = influxdb_client
+        self._query_options = query_options
+
+    def _org(self, org):
+        if org is None:
+            return self._influxdb_client.org
+        return getattr(org, "id", org)
+
+    def _profilers(self):
+        p = self._query_options.profilers if self._query_options else None
+        return p if p is not None else getattr(self._influxdb_client, "profilers", None)
+
+    def _cursor(self, query, org, params, dialect=None):
+        return _Cursor(self._influxdb_client, self._org(org), query, params, self._profilers(), dialect)
+
+    def _records(self, cursor, on_table=None):
+        profilers = self._profilers()
+        callback = self._query_options.profiler_callback if self._query_options else None
+        for index, table, labels, row in cursor.records(on_table):
+            rec = FluxRecord(index, dict(zip(labels, row)))
+            rec.row = row
+            if profilers and str(rec.values.get("_measurement", "")).startswith("profiler/"):
+                if callback:
+                    callback(rec)
+                else:
+                    _print_profiler(rec)
+                continue
+            yield table, rec
+
+    def query_csv(self, query: str, org=None, dialect: Dialect = default_dialect, params: dict = None) -> CSVIterator:
+        """The answer's CSV rows (lists of str), as the server sent them."""
+        return CSVIterator(_RawResponse(self._cursor(query, org, params, dialect or self.default_dialect)))
+
+    def query_raw(self, query: str, org=None, dialect=default_dialect, params: dict = None):
+        """The raw answer: a readable stream (``.data`` for all of it, ``read(n)``, iteration)."""
+        return _RawResponse(self._cursor(query, org, params, dialect or self.default_dialect))
+
+    def query(self, query: str, org=None, params: dict = None) -> TableList:
+        """The answer as a TableList of FluxTables (the whole result in memory)."""
+        cursor = self._cursor(query, org, params)
+        tables = TableList()
+        try:
+            for table, rec in self._records(cursor, lambda i, t, nb: tables.append(t)):
+                table.records.append(rec)
+        finally:
+            cursor.close()
+        return tables
+
+    def query_stream(self, query: str, org=None, params: dict = None) -> Generator['FluxRecord', Any, None]:
+        """The answer's records one at a time (constant memory; the request ends when closed)."""
+        cursor = self._cursor(query, org, params)
+
+        def gen():
+            try:
+                for _table, rec in self._records(cursor):
+                    yield rec
+            finally:
+                cursor.close()
+        return gen()
+
+    def query_data_frame(self, query: str, org=None, data_frame_index: List[str] = None, params: dict = None,
+                         use_extension_dtypes: bool = False):
+        """The answer as a DataFrame (a list of them for tables of different schemas)."""
+        frames = list(self.query_data_frame_stream(query, org=org, data_frame_index=data_frame_index,
+                                                   params=params, use_extension_dtypes=use_extension_dtypes))
+        from influxdb_client_c.extras import pd
+        if len(frames) == 0:
+            return pd.DataFrame(columns=[], index=None)
+        if len(frames) == 1:
+            return frames[0]
+        return frames
+
+    def query_data_frame_stream(self, query: str, org=None, data_frame_index: List[str] = None,
+                                params: dict = None, use_extension_dtypes: bool = False):
+        """DataFrames, a new one at each table with its own annotations (the seed's split)."""
+        from influxdb_client_c.extras import pd
+        cursor = self._cursor(query, org, params)
+        state = {"rows": None, "labels": None, "new": False}
+
+        def on_table(index, table, new_block):
+            state["new"] = new_block
+
+        def frame(rows, labels):
+            df = pd.DataFrame(data=rows, columns=labels)
+            if use_extension_dtypes:
+                df = df.convert_dtypes()
+            if data_frame_index:
+                df = df.set_index(data_frame_index)
+            return df
+
+        def gen():
+            try:
+                for table, rec in self._records(cursor, on_table):
+                    if state["new"] or state["rows"] is None:
+                        if state["rows"] is not None:
+                            yield frame(state["rows"], state["labels"])
+                        state["rows"], state["labels"], state["new"] = [], [c.label for c in table.columns], False
+                    state["rows"].append(rec.row)
+                if state["rows"] is not None:
+                    yield frame(state["rows"], state["labels"])
+            finally:
+                cursor.close()
+        return gen()
+
+    def __del__(self):
+        """Nothing to release: each query closes its own request."""
+        pass
+
+
+def _print_profiler(rec):
+    print(f"Profiler: {rec.values.get('_measurement')}")
+    for k, v in rec.values.items():
+        if k not in ("result", "table", "_measurement"):
+            print(f"{k:<20}: {v}")
+
+
+__all__ = ['QueryApi', 'QueryOptions', 'Dialect', 'FluxQueryException']

@@ -1,0 +1,117 @@
+"""The query and management calls against the real InfluxDB."""
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from influxdb_client_c import Point, WritePrecision
+from influxdb_client_c.client.write_api import SYNCHRONOUS
+from influxdb_client_c.client.exceptions import FluxQueryException
+from influxdb_client_c.client.flux_table import TableList, FluxRecord
+from influxdb_client_c.rest import ApiException
+
+
+@pytest.fixture
+def data(client, bucket):
+    with client.write_api(write_options=SYNCHRONOUS) as w:
+        w.write(bucket, record=[Point("q").tag("h", f"h{i % 2}").field("v", float(i)).field("n", i)
+                                .time(1_700_000_000 + i, WritePrecision.S) for i in range(10)])
+    return f'from(bucket:"{bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "q")'
+
+
+def test_query_builds_tables_and_records_as_the_seed(client, data):
+    tables = client.query_api().query(data)
+    assert isinstance(tables, TableList) and len(tables) == 4
+    assert [c.label for c in tables[0].columns][:3] == ["result", "table", "_start"]
+    assert [c.label for c in tables[0].get_group_key()] == ["_start", "_stop", "_field", "_measurement", "h"]
+    r = tables[0].records[0]
+    assert isinstance(r, FluxRecord) and r.table == 0 and r.get_measurement() == "q"
+    assert r.get_time() == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
+    vals = tables.to_values(columns=["_field", "_value"])
+    assert sorted(v for f, v in vals if f == "n") == list(range(10))
+    assert '"_value"' in tables.to_json(columns=["_value"])
+
+
+def test_query_stream_params_csv_raw(client, data, bucket):
+    q = client.query_api()
+    assert sum(1 for _ in q.query_stream(data)) == 20
+    flux = f'from(bucket: b) |> range(start: start) |> filter(fn: (r) => r._field == f and r.h == "h1")'
+    recs = list(q.query_stream(flux, params={"b": bucket, "f": "n",
+                                             "start": datetime(2000, 1, 1, tzinfo=timezone.utc)}))
+    assert sorted(r.get_value() for r in recs) == [1, 3, 5, 7, 9]
+    rows = list(q.query_csv(data))
+    assert rows[0][0] == "#datatype" and len([r for r in rows if r[0] == ""]) == 20 + 4
+    assert q.query_raw(data).data.startswith(b"#datatype")
+
+
+def test_query_errors(client):
+    q = client.query_api()
+    with pytest.raises(ApiException) as e:
+        q.query('from(bucket:"nope") |> range(start: 0)')
+    assert e.value.status == 404
+    with pytest.raises((FluxQueryException, ApiException)):
+        q.query('import "experimental"\nexperimental.error(message:"boom")')
+
+
+def test_query_data_frame(client, data):
+    df = client.query_api().query_data_frame(
+        data + ' |> pivot(rowKey:["_time"], columnKey: ["_field"], valueColumn: "_value")')
+    frames = df if isinstance(df, list) else [df]
+    assert sum(len(f) for f in frames) == 10
+    assert set(frames[0].columns) >= {"_time", "h", "n", "v"}
+
+
+def test_management_calls(client, server):
+    assert client.ping() and client.version().startswith("v2") and client.build() == "OSS"
+    assert client.ready().status == "ready"
+    with pytest.warns(DeprecationWarning):
+        assert client.health().status == "pass"
+    buckets = client.buckets_api()
+    b = buckets.create_bucket(bucket_name="py_mgmt_b", org=server["org"])
+    try:
+        assert buckets.find_bucket_by_name("py_mgmt_b").id == b.id
+        assert buckets.find_bucket_by_id(b.id).name == "py_mgmt_b"
+        assert b.id in [x.id for x in buckets.find_buckets_iter()]
+    finally:
+        buckets.delete_bucket(b)
+    assert buckets.find_bucket_by_name("py_mgmt_b") is None
+    orgs = client.organizations_api()
+    o = orgs.create_organization(name="py_mgmt_org")
+    assert [x.id for x in orgs.find_organizations(org="py_mgmt_org")] == [o.id]
+    assert orgs.find_organization(o.id).name == "py_mgmt_org"
+    orgs.delete_organization(o.id)
+    assert orgs.find_organizations(org="py_mgmt_org") == []
+
+
+def test_delete_api(client, data, bucket):
+    client.delete_api().delete(datetime(2000, 1, 1), "2100-01-01T00:00:00Z", 'h="h0"', bucket=bucket)
+    assert sum(1 for _ in client.query_api().query_stream(data)) == 10
+
+
+def test_async_client_writes_and_queries_off_the_loop(server, bucket):
+    from influxdb_client_c.client.influxdb_client_async import InfluxDBClientAsync
+
+    async def main():
+        async with InfluxDBClientAsync(url=server["url"], token=server["token"], org=server["org"]) as c:
+            assert await c.ping()
+            w = c.write_api()
+            ticks = 0
+
+            async def ticker():
+                nonlocal ticks
+                while True:
+                    ticks += 1
+                    await asyncio.sleep(0.001)
+            t = asyncio.create_task(ticker())
+            ok = await w.write(bucket=bucket, record=[f"am v={i} {i}" for i in range(20000)],
+                               write_precision=WritePrecision.S)
+            tables = await c.query_api().query(
+                f'from(bucket:"{bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "am")')
+            n = 0
+            async for _ in await c.query_api().query_stream(
+                    f'from(bucket:"{bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "am")'):
+                n += 1
+            t.cancel()
+            return ok, sum(len(t.records) for t in tables), n, ticks
+    ok, n_tables, n_stream, ticks = asyncio.run(main())
+    assert ok is True and n_tables == 20000 and n_stream == 20000 and ticks > 1
