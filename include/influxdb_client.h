@@ -23,17 +23,6 @@
 #include <stdint.h>
 
 /*
- Largest config file read (bytes): a config file is a few hundred bytes; anything much
- larger is a mistake (a log, a device) and is refused rather than read into memory.
- */
-#define MAX_CONFIG_FILE_BYTES (1 << 20)
-
-/*
- Largest page a list call asks for (the server's bound).
- */
-#define MAX_PAGE_LIMIT 100
-
-/*
  Library version, major part.
  */
 #define INFLUXDB_CLIENT_VERSION_MAJOR 0

@@ -162,6 +162,23 @@ mod tests {
     }
 
     #[test]
+    fn the_header_defines_only_the_c_api() {
+        // cbindgen reads the whole crate: a core constant must be excluded (cbindgen.toml),
+        // never leak into the C API.
+        let header = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/include/influxdb_client.h"
+        ));
+        for line in header.lines().filter(|l| l.starts_with("#define ")) {
+            let name = line.split_whitespace().nth(1).unwrap_or("");
+            assert!(
+                name.starts_with("INFLUX"),
+                "{name}: not a C API name (exclude it in cbindgen.toml)"
+            );
+        }
+    }
+
+    #[test]
     fn version_constants_match_cargo() {
         let v = format!(
             "{INFLUXDB_CLIENT_VERSION_MAJOR}.{INFLUXDB_CLIENT_VERSION_MINOR}.{INFLUXDB_CLIENT_VERSION_PATCH}"

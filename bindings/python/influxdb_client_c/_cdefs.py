@@ -6,9 +6,8 @@ run the script after the header changes (the tests fail while this file is stale
 # flake8: noqa
 import ctypes
 
-HEADER_SHA256 = '50aa056355658abc6ecf5dbdaf7834cc0c36f2c89cfe251dfe68ce5a681935f7'
+HEADER_SHA256 = 'd7d4654fcc2283ff85d96aaf69cc19ec5953bbf7412b052ac2704a1a21f82bae'
 
-MAX_PAGE_LIMIT = 100
 INFLUXDB_CLIENT_VERSION_MAJOR = 0
 INFLUXDB_CLIENT_VERSION_MINOR = 1
 INFLUXDB_CLIENT_VERSION_PATCH = 0
@@ -247,6 +246,26 @@ FUNCTIONS = {
     'influx_conf_load_env': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
     'influx_conf_load_file': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]),
     'influx_conf_get': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_size_t)]),
+    'influx_point_new_n': (ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_size_t]),
+    'influx_point_reset_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
+    'influx_point_add_tag_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
+    'influx_point_add_field_f64_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double]),
+    'influx_point_add_field_i64_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int64]),
+    'influx_point_add_field_u64_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint64]),
+    'influx_point_add_field_bool_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_bool]),
+    'influx_point_add_field_str_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
+    'influx_lines_begin_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
+    'influx_lines_add_tag_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
+    'influx_lines_add_field_f64_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_double]),
+    'influx_lines_add_field_i64_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int64]),
+    'influx_lines_add_field_u64_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint64]),
+    'influx_lines_add_field_bool_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_bool]),
+    'influx_lines_add_field_str_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
+    'influx_lines_add_row_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(influx_value), ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_int64)]),
+    'influx_write_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]),
+    'influx_write_points_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p), ctypes.c_size_t]),
+    'influx_write_lines_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]),
+    'influx_write_lp_n': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]),
     'influx_lines_new': (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_int]),
     'influx_lines_free': (None, [ctypes.c_void_p]),
     'influx_lines_begin': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]),
