@@ -19,6 +19,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 t0=$(date +%s)
 step() { printf '\n==> %s (+%ss)\n' "$*" "$(( $(date +%s) - t0 ))"; }
 
+step "tools: valgrind (memcheck), clang++ (C++ header check) — installed once if missing"
+missing=()
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v clang++ >/dev/null || missing+=(clang)
+if ((${#missing[@]})); then
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 step "InfluxDB 2.x server binary"
 scripts/influxdb.sh build
 
@@ -54,9 +62,6 @@ step "Python binding: pytest (the seed's unit tests + ours, real server, faulty 
 bindings/python/scripts/test.sh
 
 step "C tests under valgrind memcheck (Release build tree)"
-if ! command -v valgrind >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
-fi
 tests/memcheck.sh build
 
 step "install: find_package and pkg-config consumers"
