@@ -617,7 +617,6 @@ fn fuzz_point_encoder() {
 /// Points the server would store differently must be refused (INVALID_POINT) or written so
 /// that it stores them as set.
 #[test]
-#[ignore = "a measurement or field key starting with NUL is accepted, and the server drops the NUL (`\\0#m`: the whole line)"]
 fn points_the_server_would_change_are_refused() {
     replay("point-known", |name, data| {
         let c = PointCase::from_json(data).unwrap_or_else(|e| panic!("corpus {name}: {e}"));
@@ -833,7 +832,6 @@ fn fuzz_line_protocol_scanning() {
 /// section, and does not take CR as leading whitespace; this library's scanner opens one
 /// after any `=` and skips CR. Two valid lines `m a=1,x"y=2` + `m b=3` are counted as one.
 #[test]
-#[ignore = "scan_lines differs from the server's scanLine (quote after a comma, CR, leading blanks): see tests/data/fuzz/lp-divergent"]
 fn count_lines_matches_the_server_exactly() {
     replay("lp-divergent", |_, data| check_lp(data, true));
     run("lp-exact", gen_lp, |d| check_lp(d, true));

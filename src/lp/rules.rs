@@ -157,6 +157,7 @@ pub(crate) enum Bad {
     Reserved,
     TooLong,
     Backslash,
+    Nul,
 }
 
 /// What was checked, for the message.
@@ -185,6 +186,9 @@ pub(crate) fn bad(what: What, key: &str, value: &str, why: Bad) -> Error {
             "is reserved by InfluxDB (_measurement, _field and time cannot be tag keys)".to_string()
         }
         Bad::TooLong => format!("is longer than {MAX_KEY_LEN} bytes"),
+        Bad::Nul => "contains a NUL byte, which the server skips or cuts at (it would store \
+                     another name or drop the line)"
+            .to_string(),
         Bad::Backslash => format!(
             "has a backslash at the end or directly before {}, which line protocol cannot \
              represent (the server would read another value)",
@@ -211,6 +215,9 @@ pub(crate) fn check_text(s: &str, specials: &[u8]) -> std::result::Result<bool, 
     }
     if is_plain(s.as_bytes()) {
         return Ok(false);
+    }
+    if s.as_bytes().contains(&0) {
+        return Err(Bad::Nul);
     }
     if has_bad_backslash(s.as_bytes(), specials) {
         return Err(Bad::Backslash);

@@ -954,6 +954,20 @@ impl fmt::Debug for Point {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_nul_byte_in_a_name_is_refused() {
+        // the server skips leading NULs ("\0#m" becomes a comment) and cuts names at them
+        assert_invalid_point(Point::new("\0#m"), "NUL");
+        assert_invalid_point(Point::new("m\0x"), "NUL");
+        let mut p = Point::new("m").unwrap();
+        assert_invalid_point(p.tag("k\0", "v"), "NUL");
+        assert_invalid_point(p.tag("k", "\0v"), "NUL");
+        assert_invalid_point(p.field_f64("\0f", 1.0), "NUL");
+        assert_eq!((p.tag_count(), p.field_count()), (0, 0));
+        let mut lb = crate::lines::LineBuffer::new(Precision::Ns);
+        assert_invalid_point(lb.begin("\0m"), "NUL");
+    }
+
     fn tags(p: &Point) -> Vec<(String, String)> {
         p.tags()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -1269,14 +1283,14 @@ mod tests {
     #[test]
     fn matches_a_btreemap_model() {
         use std::collections::BTreeMap;
-        // keys sharing 8-byte prefixes, NUL bytes, short and long keys, spill past INLINE
+        // keys sharing 8-byte prefixes, low bytes, short and long keys, spill past INLINE
         let keys = [
             "a",
             "ab",
-            "ab\0",
-            "ab\0\0",
+            "ab\x01",
+            "ab\x01\x01",
             "abcdefgh",
-            "abcdefgh\0",
+            "abcdefgh\x01",
             "abcdefgh0",
             "abcdefgh1",
             "abcdefgi",
