@@ -240,13 +240,21 @@ impl Conf {
             if spec(&e.key).is_none() && !e.key.starts_with(DEFAULT_TAG_PREFIX) {
                 continue; // unknown keys are ignored, as the seed does
             }
-            next.set(&e.key, &e.value).map_err(|err| {
+            next.set(&e.key, &e.value).map_err(|_| {
                 let at = if e.line > 0 {
                     format!("{where_}:{}", e.line)
                 } else {
                     where_.clone()
                 };
-                Error::config(format!("{at}: {}", err.message))
+                // The value is not shown: a malformed line (a lost newline, a stray quote) may
+                // hold the next option's secret.
+                let want = spec(&e.key)
+                    .map(|s| format!(" (expected {})", expected(&s.kind)))
+                    .unwrap_or_default();
+                Error::config(format!(
+                    "{at}: {}: invalid value{want}; the value is not shown",
+                    e.key
+                ))
             })?;
         }
         for e in parsed.tags {

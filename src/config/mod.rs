@@ -765,7 +765,7 @@ mod tests {
             (
                 "f.ini",
                 "[influx2]\norg=a\nbatch_size = many\n",
-                ":3: batch_size: expected an integer",
+                ":3: batch_size: invalid value (expected an integer",
             ),
             ("g.ini", "[influx2\n", "line 1: malformed section header"),
             (
@@ -787,7 +787,7 @@ mod tests {
             (
                 "p.json",
                 "{\"timeout\": \"soon\"}",
-                "timeout: expected milliseconds",
+                "timeout: invalid value (expected milliseconds",
             ),
         ];
         for (name, text, want) in cases {
