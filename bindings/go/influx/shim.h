@@ -1,0 +1,45 @@
+/* C side of the Go binding: callback trampolines and loops that turn one cgo call into many
+ * library calls. Only declarations here; definitions in shim.c. */
+#ifndef INFLUX_GO_SHIM_H
+#define INFLUX_GO_SHIM_H
+#include <stdint.h>
+#include <stdlib.h>
+#include "influxdb_client.h"
+
+/* A shape as the row loop needs it (allocated in C memory, owned by a Go *Shape). */
+typedef struct gi_shape {
+    influx_shape *shape;
+    int *types;
+    uint32_t ntags, nfields;
+} gi_shape;
+
+/* One buffered row: its shape (index into the shapes array), where its tag offsets and its
+ * field values start, and its time. */
+typedef struct gi_row {
+    uint32_t shape;
+    uint32_t tag_start;
+    uint32_t val_start;
+    uint32_t has_time;
+    int64_t time;
+} gi_row;
+
+/* Register the trampolines on `conf` with the cgo.Handle `h` as user data. */
+influx_result gi_conf_set_callbacks(influx_conf *conf, uintptr_t h);
+
+/* influx_lines_add_packed + influx_write_lines in one call. On error nothing is written and
+ * the caller clears the buffer after reading the error detail. */
+influx_result gi_write_packed(influx_write_api *api, influx_lines *lb, const char *bucket,
+                              const char *org, const uint8_t *data, size_t len);
+
+/* Rows -> line buffer -> write API, in one call. `*bad_row` receives the index of a row that
+ * failed to encode (nothing is written then). On error the caller clears the buffer. At most
+ * 64 tags and 64 fields per shape (NewShape checks). */
+influx_result gi_write_rows(influx_write_api *api, influx_lines *lb, const char *bucket,
+                            const char *org, gi_shape *const *shapes, const gi_row *rows,
+                            size_t nrows, const uint32_t *tag_off, const uint64_t *vals,
+                            const char *arena, size_t *bad_row);
+
+/* Copy the calling thread's last error detail (call right after the failed call, on the same
+ * thread: the Go side keeps the OS thread locked in between). */
+const char *gi_last_message(void);
+#endif
