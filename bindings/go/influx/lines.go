@@ -277,24 +277,37 @@ func (w *WriteAPI) writeLines(t Target, l *Lines, try bool) error {
 	if w.c == nil {
 		return errorf(Closed, "write API is closed")
 	}
-	for _, s := range l.owners {
-		s.mu.Lock() // not freed meanwhile
+	err := l.lockShapes()
+	if err == nil {
+		err = w.writeRows(t, l)
 	}
-	defer func() {
-		for _, s := range l.owners {
-			s.mu.Unlock()
-		}
-	}()
 	for _, s := range l.owners {
+		s.mu.Unlock()
+	}
+	if err == nil {
+		l.Reset()
+	}
+	return err
+}
+
+// lockShapes keeps l's shapes from being freed during a write (unlock them after).
+func (l *Lines) lockShapes() error {
+	var err error
+	for _, s := range l.owners {
+		s.mu.Lock()
 		if s.s == nil {
-			return errorf(InvalidArg, "a shape of the rows was closed")
+			err = errorf(InvalidArg, "a shape of the rows was closed")
 		}
 	}
+	return err
+}
+
+func (w *WriteAPI) writeRows(t Target, l *Lines) error {
 	lb := w.lines()
 	if lb == nil {
 		return errorf(Internal, "cannot allocate a line buffer")
 	}
-	var bad C.size_t
+	bad := C.size_t(len(l.rows))
 	if len(l.arena) == 0 {
 		l.arena = append(l.arena, 0)
 	}
@@ -308,19 +321,14 @@ func (w *WriteAPI) writeLines(t Target, l *Lines, try bool) error {
 	var err error
 	if rc != C.INFLUX_OK {
 		e := lastError(rc)
-		if C.influx_lines_count(lb) > 0 || rc == C.INFLUX_ERR_INVALID_POINT || rc == C.INFLUX_ERR_INVALID_UTF8 {
-			if int(bad) < len(l.rows) && rc != C.INFLUX_ERR_BUFFER_FULL && rc != C.INFLUX_ERR_CLOSED {
-				e.Message = "row " + itoa(int(bad)) + ": " + e.Message
-			}
+		if int(bad) < len(l.rows) {
+			e.Message = "row " + itoa(int(bad)) + ": " + e.Message
 		}
 		C.influx_lines_clear(lb)
 		err = e
 	}
 	runtime.UnlockOSThread()
 	w.release(lb)
-	if err == nil {
-		l.Reset()
-	}
 	return err
 }
 

@@ -86,7 +86,7 @@ func TestMillionPointsFourGoroutinesWriteAPI(t *testing.T) {
 	if delivered.Load() != n || failed.Load() != 0 {
 		t.Fatalf("delivered %d failed %d, want %d", delivered.Load(), failed.Load(), n)
 	}
-	if got := srv.Count(t, m); got != n {
+	if got := srv.Count(t, m, "count"); got != n {
 		t.Fatalf("Flux count %d, want %d", got, n)
 	}
 }
@@ -111,7 +111,7 @@ func TestMillionPointsBlockingBatching(t *testing.T) {
 	if err := w.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.Count(t, m); got != n {
+	if got := srv.Count(t, m, "count"); got != n {
 		t.Fatalf("Flux count %d, want %d", got, n)
 	}
 }
@@ -392,7 +392,7 @@ func TestManagement(t *testing.T) {
 	if err := c.DeleteAPI().DeleteWithName(ctx, srv.Org, name, time.Unix(0, now-int64(time.Hour)), time.Unix(0, now+1), `host="a"`); err != nil {
 		t.Fatal(err)
 	}
-	got := testutil.Server{URL: srv.URL, Token: srv.Token, Org: srv.Org, Bucket: name}.Count(t, "dm")
+	got := testutil.Server{URL: srv.URL, Token: srv.Token, Org: srv.Org, Bucket: name}.Count(t, "dm", "f")
 	if got != 1 {
 		t.Fatalf("after delete %d points, want 1", got)
 	}

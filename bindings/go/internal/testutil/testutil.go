@@ -54,9 +54,9 @@ func (s Server) Query(t testing.TB, flux string) string {
 	return string(b)
 }
 
-// Count sums the _value column of a Flux count() result.
-func (s Server) Count(t testing.TB, measurement string) int64 {
-	csvText := s.Query(t, fmt.Sprintf(`from(bucket: %q) |> range(start: 0) |> filter(fn: (r) => r._measurement == %q) |> group() |> count()`, s.Bucket, measurement))
+// Count counts the points of measurement that have field (Flux count()).
+func (s Server) Count(t testing.TB, measurement, field string) int64 {
+	csvText := s.Query(t, fmt.Sprintf(`from(bucket: %q) |> range(start: 0) |> filter(fn: (r) => r._measurement == %q and r._field == %q) |> group() |> count()`, s.Bucket, measurement, field))
 	r := csv.NewReader(strings.NewReader(csvText))
 	r.FieldsPerRecord = -1
 	var col = -1
