@@ -7,7 +7,7 @@
 # Steps: build/cache influxd (scripts/influxdb.sh build), check the generated header and
 # CONFIGURATION.md are current, rustfmt + clippy, start one server for the whole run, cargo tests (unit,
 # faulty-server, real-server, TLS, proxy, and the fuzz harness for INFLUX_FUZZ_SECONDS per
-# target), C tests through the header with CMake/ctest, the same C tests under valgrind
+# target), the Go binding (go vet, go test -race), C tests through the header with CMake/ctest, the same C tests under valgrind
 # memcheck (installed here if missing) and under AddressSanitizer + UBSan, then stop the server.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +43,20 @@ step "cargo test (unit, faulty server, real server, TLS, proxy, fuzz harness)"
 # tests/fuzz.rs runs each of its 4 targets for this many seconds after replaying its corpus
 export INFLUX_FUZZ_SECONDS="${INFLUX_FUZZ_SECONDS:-5}"
 cargo test --release --lib --bins --tests -- --test-threads="${jobs}"
+
+step "Go binding: go vet, go test -race, cgocheck2 (bindings/go, against the real server)"
+# The static library of the cargo build above (target/release of CARGO_TARGET_DIR) is linked
+# with -tags influx_static; the default build finds an installed library with pkg-config.
+cargo build --release --lib --quiet
+(
+    cd bindings/go
+    export CGO_ENABLED=1 CGO_LDFLAGS="-L${CARGO_TARGET_DIR}/release" INFLUX_GO_REQUIRE_SERVER=1
+    go vet -tags influx_static ./...
+    go vet -tags upstream ./internal/bench
+    go test -race -tags influx_static -count=1 -timeout 15m ./...
+    # pointer passing checked at every cgo call (the million-point tests skipped: -short)
+    GOEXPERIMENT=cgocheck2 go test -short -tags influx_static -count=1 -timeout 10m ./...
+)
 
 step "C tests (ctest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
