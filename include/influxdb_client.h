@@ -23,21 +23,6 @@
 #include <stdint.h>
 
 /*
- `INFLUX_ANNOTATION_DATATYPE`
- */
-#define ANNOTATION_DATATYPE 1
-
-/*
- `INFLUX_ANNOTATION_GROUP`
- */
-#define ANNOTATION_GROUP 2
-
-/*
- `INFLUX_ANNOTATION_DEFAULT`
- */
-#define ANNOTATION_DEFAULT 4
-
-/*
  Largest page a list call asks for (the server's bound).
  */
 #define MAX_PAGE_LIMIT 100
@@ -61,6 +46,26 @@
  Library version as 0xMMmmpp00 (compare with influx_version_int() at run time).
  */
 #define INFLUXDB_CLIENT_VERSION 65536
+
+/*
+ "No such column" from the *_column_index() lookups ((size_t)-1).
+ */
+#define INFLUX_NO_COLUMN (size_t)-1
+
+/*
+ influx_dialect.annotations: the #datatype row.
+ */
+#define INFLUX_ANNOTATION_DATATYPE 1
+
+/*
+ influx_dialect.annotations: the #group row.
+ */
+#define INFLUX_ANNOTATION_GROUP 2
+
+/*
+ influx_dialect.annotations: the #default row.
+ */
+#define INFLUX_ANNOTATION_DEFAULT 4
 
 /*
  A configured client (URL, token, TLS, timeouts). Opaque. Thread-safe: may be shared by
@@ -92,11 +97,31 @@ typedef struct influx_lines influx_lines;
 typedef struct influx_point influx_point;
 
 /*
+ An open query: one HTTP response being read. Opaque; use it from one thread at a time.
+ */
+typedef struct influx_query influx_query;
+
+/*
+ Bind parameters of a query, sent as Flux `extern` options. Opaque; single-thread.
+ */
+typedef struct influx_query_params influx_query_params;
+
+/*
+ The current record of a query (a borrowed view). Opaque.
+ */
+typedef struct influx_record influx_record;
+
+/*
  The fixed part of a family of lines: measurement, tag keys and typed field keys, checked
  and escaped once, so that influx_lines_add_row() writes a line from its values in one
  call. Opaque; owned by the caller. Immutable: may be used from many threads at once.
  */
 typedef struct influx_shape influx_shape;
+
+/*
+ Metadata of the current table of a query (a borrowed view). Opaque.
+ */
+typedef struct influx_table influx_table;
 
 /*
  A write API (synchronous, batching or asynchronous, per `write_type`). Opaque.
@@ -356,6 +381,92 @@ typedef union influx_value {
 } influx_value;
 
 /*
+ Shape of the CSV of a raw query (the seed's Dialect). Fill it with influx_dialect_init()
+ first.
+ */
+typedef struct influx_dialect {
+  /*
+   Write the header row (default true).
+   */
+  bool header;
+  /*
+   Column delimiter, one ASCII character (default ',').
+   */
+  char delimiter;
+  /*
+   INFLUX_ANNOTATION_* bits (default all three).
+   */
+  unsigned int annotations;
+  /*
+   "RFC3339" (default) or "RFC3339Nano"; NULL means "RFC3339".
+   */
+  const char *date_time_format;
+} influx_dialect;
+
+/*
+ What influx_query_next() produced: INFLUX_QUERY_END, _TABLE or _RECORD.
+ */
+typedef int influx_query_event;
+
+/*
+ Type of a column, from its #datatype annotation.
+ */
+typedef int influx_column_type;
+
+/*
+ The value of a converted cell (which member: influx_cell.type).
+ */
+typedef union influx_cell_value {
+  /*
+   DOUBLE
+   */
+  double f64;
+  /*
+   LONG
+   */
+  int64_t i64;
+  /*
+   ULONG
+   */
+  uint64_t u64;
+  /*
+   BOOL
+   */
+  bool b;
+  /*
+   TIME: ns since 1970-01-01T00:00:00Z; DURATION: ns
+   */
+  int64_t ns;
+} influx_cell_value;
+
+/*
+ One converted cell, for influx_record_get_cells().
+ */
+typedef struct influx_cell {
+  /*
+   The column's type.
+   */
+  influx_column_type type;
+  /*
+   true: no value (v, data and len are zero).
+   */
+  bool null;
+  /*
+   The value, for DOUBLE, LONG, ULONG, BOOL, TIME and DURATION.
+   */
+  union influx_cell_value v;
+  /*
+   STRING, UNKNOWN: the text (NUL-terminated); BYTES: the decoded bytes; otherwise NULL.
+   Borrowed: valid until the next influx_query_next() or influx_query_close().
+   */
+  const char *data;
+  /*
+   Bytes at data.
+   */
+  size_t len;
+} influx_cell;
+
+/*
  Counters of a write API, in lines (retries: requests). All zero in synchronous mode.
  */
 typedef struct influx_write_stats {
@@ -539,6 +650,66 @@ typedef struct influx_write_stats {
  A string (`influx_value.str`, UTF-8, NUL-terminated, not NULL).
  */
 #define INFLUX_FIELD_STR 4
+
+/*
+ The response is complete.
+ */
+#define INFLUX_QUERY_END 0
+
+/*
+ A new table starts: influx_query_table() describes it.
+ */
+#define INFLUX_QUERY_TABLE 1
+
+/*
+ influx_query_record() is the next row of the current table.
+ */
+#define INFLUX_QUERY_RECORD 2
+
+/*
+ A #datatype this library does not know: cells read as text.
+ */
+#define INFLUX_COL_UNKNOWN 0
+
+/*
+ string
+ */
+#define INFLUX_COL_STRING 1
+
+/*
+ double
+ */
+#define INFLUX_COL_DOUBLE 2
+
+/*
+ long
+ */
+#define INFLUX_COL_LONG 3
+
+/*
+ unsignedLong
+ */
+#define INFLUX_COL_ULONG 4
+
+/*
+ boolean
+ */
+#define INFLUX_COL_BOOL 5
+
+/*
+ dateTime:RFC3339, dateTime:RFC3339Nano (and bare dateTime)
+ */
+#define INFLUX_COL_TIME 6
+
+/*
+ duration
+ */
+#define INFLUX_COL_DURATION 7
+
+/*
+ base64Binary
+ */
+#define INFLUX_COL_BYTES 8
 
 #ifdef __cplusplus
 extern "C" {
@@ -986,6 +1157,248 @@ influx_result influx_point_to_line_protocol(const struct influx_point *point, ch
  NULL is a no-op.
  */
 void influx_string_free(char *s);
+
+/*
+ New, empty bind parameters. Free with influx_query_params_free().
+ */
+struct influx_query_params *influx_query_params_new(void);
+
+/*
+ Free bind parameters. NULL is a no-op.
+ */
+void influx_query_params_free(struct influx_query_params *params);
+
+/*
+ Set `option <name> = "<value>"` (a StringLiteral). Each setter replaces an earlier value
+ of the same name; names must be Flux identifiers (else INFLUX_ERR_INVALID_ARG).
+ */
+influx_result influx_query_params_set_str(struct influx_query_params *params, const char *name, const char *value);
+
+/*
+ An IntegerLiteral.
+ */
+influx_result influx_query_params_set_i64(struct influx_query_params *params, const char *name, int64_t value);
+
+/*
+ A FloatLiteral (NaN and infinities: INFLUX_ERR_INVALID_ARG).
+ */
+influx_result influx_query_params_set_f64(struct influx_query_params *params, const char *name, double value);
+
+/*
+ A BooleanLiteral.
+ */
+influx_result influx_query_params_set_bool(struct influx_query_params *params, const char *name, bool value);
+
+/*
+ A DateTimeLiteral `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` of `ns` since the epoch (UTC).
+ */
+influx_result influx_query_params_set_time_ns(struct influx_query_params *params, const char *name, int64_t ns);
+
+/*
+ A DurationLiteral of `ns` nanoseconds (in "us" when divisible by 1000, as the seed sends
+ a timedelta; negative: a unary minus around it).
+ */
+influx_result influx_query_params_set_duration_ns(struct influx_query_params *params, const char *name, int64_t ns);
+
+/*
+ Any Flux AST expression as JSON, e.g. {"type":"ArrayExpression","elements":[...]} (the
+ seed accepts lists and AST objects as parameter values). Not JSON: INFLUX_ERR_INVALID_ARG.
+ */
+influx_result influx_query_params_set_ast(struct influx_query_params *params, const char *name, const char *expression_json);
+
+/*
+ `import "profiler"` + `option profiler.enabledProfilers = [names...]` (the seed's
+ QueryOptions(profilers=)); n = 0 removes them. The profilers' tables (`_profiler`
+ results) arrive after the query's own.
+ */
+influx_result influx_query_params_set_profilers(struct influx_query_params *params, const char *const *names, size_t n);
+
+/*
+ Fill `dialect` with the seed's default dialect (header, ',', all annotations, RFC3339).
+ NULL is a no-op.
+ */
+void influx_dialect_init(struct influx_dialect *dialect);
+
+/*
+ POST /api/v2/query with the annotated-CSV dialect and open a cursor over the answer.
+ `org` is a name or an ID (NULL: the client's `org`; none at all: no org parameter, as
+ for InfluxDB Cloud); `params` may be NULL and is not kept. Returns once the response
+ headers are in: an HTTP error is reported here (INFLUX_ERR_HTTP,
+ influx_last_http_status(), influx_last_server_message()), nothing of the body has been
+ read yet. On error *out is NULL. Close the query with influx_query_close().
+ */
+influx_result influx_query_open(struct influx_client *client, const char *org, const char *flux, const struct influx_query_params *params, struct influx_query **out);
+
+/*
+ Like influx_query_open() but for influx_query_read_raw(): the body is not parsed.
+ `dialect` NULL means the default dialect.
+ */
+influx_result influx_query_open_raw(struct influx_client *client, const char *org, const char *flux, const struct influx_query_params *params, const struct influx_dialect *dialect, struct influx_query **out);
+
+/*
+ Stop reading, drop the connection if the body is not finished, free the handle. NULL is
+ a no-op. Every view of the query becomes invalid.
+ */
+void influx_query_close(struct influx_query *query);
+
+/*
+ Advance the cursor: *event is INFLUX_QUERY_TABLE, _RECORD or _END (END repeats). Blocks
+ while reading the network (each read bounded by the client's `timeout`). Errors end the
+ query and are repeated by every later call: INFLUX_ERR_QUERY (Flux error table; see
+ influx_query_error()), INFLUX_ERR_PARSE, INFLUX_ERR_TRANSPORT / INFLUX_ERR_TIMEOUT
+ (connection lost or silent mid-stream). A raw query: INFLUX_ERR_INVALID_ARG. On error
+ *event is INFLUX_QUERY_END.
+ */
+influx_result influx_query_next(struct influx_query *query, influx_query_event *event);
+
+/*
+ Raw query only: copy up to `capacity` (> 0) bytes of the (decompressed) body into buf;
+ *len_out = 0 at the end. Errors (INFLUX_ERR_TRANSPORT, INFLUX_ERR_TIMEOUT) are repeated
+ by every later call. A cursor query: INFLUX_ERR_INVALID_ARG.
+ */
+influx_result influx_query_read_raw(struct influx_query *query, void *buf, size_t capacity, size_t *len_out);
+
+/*
+ The current table: after a TABLE event and for the records that follow; NULL before the
+ first TABLE, for a raw query and for NULL. Valid until the next TABLE event, the end, an
+ error or influx_query_close().
+ */
+const struct influx_table *influx_query_table(const struct influx_query *query);
+
+/*
+ The current record after a RECORD event, else NULL. Valid until the next
+ influx_query_next() or influx_query_close().
+ */
+const struct influx_record *influx_query_record(const struct influx_query *query);
+
+/*
+ The error that ended the query (INFLUX_OK if none, INFLUX_ERR_INVALID_ARG for NULL). For
+ INFLUX_ERR_QUERY, *message is the Flux error text and *reference its reference code (""
+ when absent); for other errors *message is the text influx_last_error_message() gave and
+ *reference is "". Either out may be NULL; strings ("" when there is no error) are valid
+ until influx_query_close(). Does not change this thread's last error.
+ */
+influx_result influx_query_error(const struct influx_query *query, const char **message, const char **reference);
+
+/*
+ 0-based position of the table among the tables of the response (the seed's
+ FluxRecord.table). 0 for NULL.
+ */
+size_t influx_table_index(const struct influx_table *table);
+
+/*
+ true: the table came with its own annotation rows (new schema, new result, or an empty
+ table); false: it shares the previous table's header and only the `table` column
+ changed. The seed starts a new DataFrame exactly at the former. false for NULL.
+ */
+bool influx_table_new_block(const struct influx_table *table);
+
+/*
+ Number of columns (0 for NULL).
+ */
+size_t influx_table_column_count(const struct influx_table *table);
+
+/*
+ The column's label, NUL-terminated; NULL if out of range. Valid as the table.
+ */
+const char *influx_table_column_name(const struct influx_table *table, size_t column);
+
+/*
+ The column's type (INFLUX_COL_UNKNOWN if out of range).
+ */
+influx_column_type influx_table_column_type(const struct influx_table *table, size_t column);
+
+/*
+ The column's #datatype text, e.g. "dateTime:RFC3339"; NULL if out of range.
+ */
+const char *influx_table_column_datatype(const struct influx_table *table, size_t column);
+
+/*
+ Whether the column is part of the group key (#group true); false if out of range.
+ */
+bool influx_table_column_is_group(const struct influx_table *table, size_t column);
+
+/*
+ The column's #default text ("" if none); NULL if out of range.
+ */
+const char *influx_table_column_default(const struct influx_table *table, size_t column);
+
+/*
+ Index of the last column so named, or INFLUX_NO_COLUMN (also for NULL arguments).
+ */
+size_t influx_table_column_index(const struct influx_table *table, const char *name);
+
+/*
+ The table the record belongs to (NULL for NULL or a stale view).
+ */
+const struct influx_table *influx_record_table(const struct influx_record *record);
+
+/*
+ Index of the last column so named, or INFLUX_NO_COLUMN (also for NULL arguments).
+ */
+size_t influx_record_column_index(const struct influx_record *record, const char *name);
+
+/*
+ Whether the cell is null: empty, and its column has no #default (true also for a bad
+ index or record).
+ */
+bool influx_record_is_null(const struct influx_record *record, size_t column);
+
+/*
+ DOUBLE (LONG and ULONG converted). Getters take a column index (INFLUX_NO_COLUMN or out
+ of range: INFLUX_ERR_NOT_FOUND). An empty cell takes its column's #default; if that is
+ empty too the cell is null (INFLUX_ERR_NULL). Another type: INFLUX_ERR_TYPE. Conversion
+ happens on access; a failure (INFLUX_ERR_VALUE) concerns that cell only. A NULL or stale
+ record, or a NULL out: INFLUX_ERR_INVALID_ARG. *out is unchanged on error.
+ */
+influx_result influx_record_get_f64(const struct influx_record *record, size_t column, double *out);
+
+/*
+ LONG; ULONG up to INT64_MAX.
+ */
+influx_result influx_record_get_i64(const struct influx_record *record, size_t column, int64_t *out);
+
+/*
+ ULONG; LONG from 0.
+ */
+influx_result influx_record_get_u64(const struct influx_record *record, size_t column, uint64_t *out);
+
+/*
+ BOOL: only the text `true` is true (as the seed).
+ */
+influx_result influx_record_get_bool(const struct influx_record *record, size_t column, bool *out);
+
+/*
+ TIME: nanoseconds since 1970-01-01T00:00:00Z (UTC).
+ */
+influx_result influx_record_get_time_ns(const struct influx_record *record, size_t column, int64_t *out);
+
+/*
+ DURATION: nanoseconds (integer text or Go duration syntax).
+ */
+influx_result influx_record_get_duration_ns(const struct influx_record *record, size_t column, int64_t *out);
+
+/*
+ The cell's text after #default, NUL-terminated, for any column type; borrowed until the
+ next influx_query_next(). `len_out` may be NULL. Text that is not UTF-8:
+ INFLUX_ERR_VALUE.
+ */
+influx_result influx_record_get_str(const struct influx_record *record, size_t column, const char **out, size_t *len_out);
+
+/*
+ BYTES: the decoded base64 bytes; borrowed until the next influx_query_next(). `len_out`
+ must not be NULL.
+ */
+influx_result influx_record_get_bytes(const struct influx_record *record, size_t column, const uint8_t **out, size_t *len_out);
+
+/*
+ Convert the first n cells (n = influx_table_column_count() for all) in one call. Null
+ cells are returned with `null` set, not as an error. On INFLUX_ERR_VALUE the cells
+ before the failing one are filled and the message names the column; n larger than the
+ column count: INFLUX_ERR_NOT_FOUND (the existing cells filled). Pointers in the cells
+ are borrowed until the next influx_query_next().
+ */
+influx_result influx_record_get_cells(const struct influx_record *record, struct influx_cell *cells, size_t n);
 
 /*
  Create a write API. `write_options` (write options such as write_type, batch_size,

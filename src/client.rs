@@ -71,4 +71,9 @@ impl Client {
         let opts = conf.write_options()?;
         WriteApi::new(self.shared.clone(), opts, listener)
     }
+
+    /// Flux queries (cursor or raw CSV) against this client's server.
+    pub fn query_api(&self) -> crate::query::QueryApi {
+        crate::query::QueryApi::new(self.shared.clone())
+    }
 }

@@ -20,12 +20,13 @@ pub(crate) fn shown(v: &str) -> String {
     format!("\"{s}\"")
 }
 
-/// Replace the password of `scheme://user:pass@host` with `***`.
+/// Replace the user information of `scheme://user:pass@host` with `***`: everything up to
+/// the LAST `@` (as lenient URL parsers read it: a password may contain `/`, `?` or `#`), so
+/// nothing of a password is ever shown; an `@` in a path over-redacts, which is harmless.
 pub(crate) fn redact_userinfo(s: &str) -> String {
     if let Some(i) = s.find("://") {
         let rest = &s[i + 3..];
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        if let Some(at) = rest[..end].rfind('@') {
+        if let Some(at) = rest.rfind('@') {
             return format!("{}://***@{}", &s[..i], &rest[at + 1..]);
         }
     }

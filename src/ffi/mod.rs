@@ -16,7 +16,7 @@
 //!
 //! Files: [`handle`] (handles), [`codes`] (result codes, precisions, version),
 //! [`callbacks`] (C callbacks as a write API's listener), then one file per C object
-//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`].
+//! family: [`conf`], [`client`], [`write`], [`point`], [`lines`], [`query`].
 
 mod api;
 mod callbacks;
@@ -26,6 +26,7 @@ mod conf;
 mod handle;
 mod lines;
 mod point;
+mod query;
 mod write;
 
 pub use api::*;
@@ -35,6 +36,7 @@ pub use codes::*;
 pub use conf::*;
 pub use lines::*;
 pub use point::*;
+pub use query::*;
 pub use write::*;
 
 use std::cell::{Cell, RefCell};

@@ -44,6 +44,9 @@ pub struct Http {
     /// The base URL as messages may show it (no user information).
     shown_base: String,
     auth_header: Option<String>,
+    /// `Proxy-Authorization` for plain-HTTP requests through a proxy with credentials
+    /// (ureq sends it only with CONNECT, i.e. for https).
+    proxy_auth_header: Option<String>,
     gzip: bool,
 }
 
@@ -52,6 +55,10 @@ impl fmt::Debug for Http {
         f.debug_struct("Http")
             .field("url", &self.shown_base)
             .field("auth_header", &self.auth_header.as_ref().map(|_| "***"))
+            .field(
+                "proxy_auth_header",
+                &self.proxy_auth_header.as_ref().map(|_| "***"),
+            )
             .field("gzip", &self.gzip)
             .finish()
     }
@@ -62,17 +69,23 @@ pub fn user_agent() -> String {
     format!("influxdb-client-c/{}", crate::VERSION)
 }
 
-/// `s` with any `user:password@` after the scheme removed.
+/// `s` with any `user:password@` after the scheme removed: everything up to the LAST `@`
+/// (a password may contain `/`, `?` or `#`; an `@` in a path over-removes, harmlessly).
 pub(crate) fn without_userinfo(s: &str) -> String {
     let Some(scheme_end) = s.find("://").map(|i| i + 3) else {
         return s.to_string();
     };
     let rest = &s[scheme_end..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!("{}{}", &s[..scheme_end], &rest[at + 1..]),
         None => s.to_string(),
     }
+}
+
+/// The user information of a URL (`user:password` before the last `@`), if any.
+fn userinfo(s: &str) -> Option<&str> {
+    let rest = &s[s.find("://")? + 3..];
+    rest.rfind('@').map(|at| &rest[..at])
 }
 
 /// A request method.
@@ -243,6 +256,13 @@ impl Http {
                 format!("Token {t}")
             }
         });
+        let proxy_auth_header = cfg
+            .proxy
+            .as_deref()
+            .filter(|_| base.starts_with("http://"))
+            .and_then(userinfo)
+            .filter(|u| !u.is_empty())
+            .map(|u| format!("Basic {}", base64(u.as_bytes())));
         Ok(Http {
             agent: builder(true),
             stream_agent: builder(false),
@@ -250,6 +270,7 @@ impl Http {
             base: base.to_string(),
             shown_base: without_userinfo(base),
             auth_header,
+            proxy_auth_header,
             gzip: cfg.enable_gzip,
         })
     }
@@ -275,6 +296,9 @@ impl Http {
         }
         for (k, v) in req.headers {
             r = r.set(k, v);
+        }
+        if let Some(auth) = &self.proxy_auth_header {
+            r = r.set("Proxy-Authorization", auth);
         }
         if let Some(auth) = &self.auth_header {
             r = r.set("Authorization", auth);
@@ -413,11 +437,12 @@ mod tests {
 
     #[test]
     fn userinfo_is_removed() {
-        assert_eq!(
-            without_userinfo("http://u:PW@h:1/p?q=a@b"),
-            "http://h:1/p?q=a@b"
-        );
-        assert_eq!(without_userinfo("http://h:1/a@b"), "http://h:1/a@b");
+        assert_eq!(without_userinfo("http://u:PW@h:1/p"), "http://h:1/p");
+        // an '@' after the password: over-removed, never shown
+        assert_eq!(without_userinfo("http://u:PW@h:1/p?q=a@b"), "http://b");
+        // a password with '/', '?' or '#' is removed whole
+        assert_eq!(without_userinfo("http://u:p/w?x#y@h:1/p"), "http://h:1/p");
+        assert_eq!(without_userinfo("http://h:1/p"), "http://h:1/p");
         assert_eq!(without_userinfo("h:1"), "h:1");
     }
 

@@ -2,7 +2,7 @@
 //! them.
 
 use super::rules;
-use super::sink::{escape_slow, escape_string_slow, put_bytes, Sink, Slow};
+use super::sink::{escape_slow, escape_string_slow, put_bytes, Sink};
 
 /// Escape table: 0 = copy the byte, else write `\` and this byte.
 pub(crate) const fn escape_table(with_eq: bool) -> [u8; 256] {
@@ -56,7 +56,7 @@ pub fn escape_string_field(s: &str, out: &mut Vec<u8>) {
 pub(crate) fn write_quoted<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
     w.byte(b'"');
     if esc {
-        w.detour(Slow::EscapeString(s));
+        escape_string_slow(s, w);
     } else {
         w.put(s);
     }
@@ -67,7 +67,7 @@ pub(crate) fn write_quoted<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
 #[inline(always)]
 pub(crate) fn put_key<W: Sink>(s: &[u8], esc: bool, w: &mut W) {
     if esc {
-        w.detour(Slow::Escape(s, &KEY_ESCAPES))
+        escape_slow(s, &KEY_ESCAPES, w)
     } else {
         w.put(s)
     }

@@ -1,7 +1,7 @@
 //! Numbers as the seed writes them: integers in decimal, floats as Python's `repr`.
 
 use super::digits::Digits;
-use super::sink::{put_bytes, Sink, Slow};
+use super::sink::{put_bytes, write_finite_f64_ryu, Sink};
 
 /// Signed integer in decimal (no suffix).
 #[inline]
@@ -43,7 +43,7 @@ pub fn write_f64(v: f64, out: &mut Vec<u8>) {
 #[inline(always)]
 pub(crate) fn write_finite_f64<W: Sink>(v: f64, w: &mut W) {
     if !write_short_f64(v, w) {
-        w.detour(Slow::Float(v))
+        write_finite_f64_ryu(v, w)
     }
 }
 

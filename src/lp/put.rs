@@ -5,14 +5,14 @@ use super::digits::{digits8, Digits};
 use super::escape::{put_key, write_quoted, MEASUREMENT_ESCAPES};
 use super::numbers::{write_finite_f64, write_int};
 use super::rules::string_needs_escape;
-use super::sink::{Sink, Slow, Tail};
+use super::sink::{escape_slow, Sink, Tail};
 use crate::types::FieldValue;
 
 /// A measurement; `esc` as returned by `point::check_measurement`.
 #[inline]
 pub(crate) fn measurement(s: &[u8], esc: bool, out: &mut Tail<'_>) {
     if esc {
-        out.detour(Slow::Escape(s, &MEASUREMENT_ESCAPES));
+        escape_slow(s, &MEASUREMENT_ESCAPES, out);
     } else {
         out.put(s);
     }

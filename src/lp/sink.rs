@@ -3,9 +3,8 @@
 //! buffer's reserved room). Pieces up to 16 bytes are copied as overlapping fixed-size
 //! chunks instead of `memcpy` calls.
 //!
-//! The slow writers (escaping, ryu's float path) are not inlined; a sink runs them through
-//! [`Sink::detour`], which lets a `StackLine` hand a copy of itself to the out-of-line code so
-//! that the caller's line never has its address taken ("detour").
+//! The slow writers (escaping, ryu's float path) are generic functions kept out of line
+//! (`#[inline(never)]`): the common line (nothing to escape, short floats) stays small.
 
 use super::digits::Digits;
 
@@ -52,27 +51,6 @@ pub(crate) trait Sink {
     }
     fn byte(&mut self, b: u8);
     fn len(&self) -> usize;
-    /// Run a slow (not inlined) writer on this sink. The stack line hands it a copy of
-    /// itself and takes the position back, so that the caller's line never has its address
-    /// taken and its write position can stay in a register.
-    fn detour(&mut self, op: Slow<'_>);
-}
-
-/// The out-of-line writers of the encoder.
-#[derive(Clone, Copy)]
-pub(crate) enum Slow<'s> {
-    Escape(&'s [u8], &'static [u8; 256]),
-    EscapeString(&'s [u8]),
-    Float(f64),
-}
-
-#[inline(always)]
-pub(crate) fn run_slow<W: Sink>(op: Slow<'_>, w: &mut W) {
-    match op {
-        Slow::Escape(s, table) => escape_slow(s, table, w),
-        Slow::EscapeString(s) => escape_string_slow(s, w),
-        Slow::Float(v) => write_finite_f64_ryu(v, w),
-    }
 }
 
 impl Sink for Vec<u8> {
@@ -87,10 +65,6 @@ impl Sink for Vec<u8> {
     #[inline(always)]
     fn len(&self) -> usize {
         Vec::len(self)
-    }
-    #[inline(always)]
-    fn detour(&mut self, op: Slow<'_>) {
-        run_slow(op, self)
     }
 }
 
@@ -158,16 +132,6 @@ impl Sink for StackLine<'_> {
     #[inline(always)]
     fn len(&self) -> usize {
         self.n
-    }
-    #[inline(always)]
-    fn detour(&mut self, op: Slow<'_>) {
-        let mut t = StackLine {
-            b: &mut *self.b,
-            n: self.n,
-        };
-        run_slow(op, &mut t);
-        let n = t.n;
-        self.n = n;
     }
 }
 
@@ -271,11 +235,6 @@ impl Sink for Tail<'_> {
     #[inline(always)]
     fn len(&self) -> usize {
         self.n
-    }
-
-    #[inline(always)]
-    fn detour(&mut self, op: Slow<'_>) {
-        run_slow(op, self)
     }
 }
 

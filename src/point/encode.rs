@@ -7,7 +7,7 @@ use crate::lp::digits::Digits;
 use crate::lp::escape::{put_key, write_quoted, MEASUREMENT_ESCAPES};
 use crate::lp::numbers::{write_finite_f64, write_int};
 use crate::lp::rules::{nothing_to_write, series_key_too_long, MAX_KEY_LEN};
-use crate::lp::sink::{Sink, Slow, StackLine, STACK_LINE};
+use crate::lp::sink::{escape_slow, Sink, StackLine, STACK_LINE};
 use crate::lp::tags::{DefaultTag, DefaultTags};
 
 use super::{Point, RawTag, RawValue};
@@ -32,30 +32,37 @@ pub fn encode_point(
     out: &mut Vec<u8>,
 ) -> Result<()> {
     if default_tags.is_empty() {
-        return encode_point_with(point, &DefaultTags::none(), out);
+        return encode_line(point, &[], out);
     }
-    encode_point_with(point, &DefaultTags::new(default_tags)?, out)
+    encode_line(point, DefaultTags::new(default_tags)?.tags(), out)
 }
 
 /// [`encode_point`] with default tags prepared once ([`DefaultTags::new`]).
+#[inline]
 pub fn encode_point_with(point: &Point, defaults: &DefaultTags, out: &mut Vec<u8>) -> Result<()> {
+    encode_line(point, defaults.tags(), out)
+}
+
+/// The line of `point` with `defaults` (sorted, checked, escaping known).
+#[inline]
+fn encode_line(point: &Point, defaults: &[DefaultTag], out: &mut Vec<u8>) -> Result<()> {
     if point.is_partial() {
-        return encode_point_with(&point.settled(), defaults, out);
+        return encode_line(&point.settled(), defaults, out);
     }
     let mut estimate = line_estimate(point);
-    for t in defaults.tags() {
+    for t in defaults {
         estimate += t.key.len() + t.value.len() + 2;
     }
     if estimate <= STACK_LINE {
         let mut buf = [0u8; STACK_LINE + 16];
         let mut line = StackLine::new(&mut buf);
-        encode_inner(point, defaults.tags(), &mut line, 0)?;
+        encode_inner(point, defaults, &mut line, 0)?;
         if !line.full() {
             out.extend_from_slice(line.as_slice());
             return Ok(());
         }
     }
-    encode_into_vec(point, defaults.tags(), out, estimate)
+    encode_into_vec(point, defaults, out, estimate)
 }
 
 /// Bytes a point's line (without default tags) usually takes at most: numbers take at most
@@ -113,7 +120,7 @@ fn encode_inner<W: Sink>(
     start: usize,
 ) -> Result<()> {
     match point.measurement_raw() {
-        (m, true) => w.detour(Slow::Escape(m, &MEASUREMENT_ESCAPES)),
+        (m, true) => escape_slow(m, &MEASUREMENT_ESCAPES, w),
         (m, false) => w.put(m),
     }
 

@@ -2,9 +2,9 @@
 //! field, an optional timestamp and its precision.
 //!
 //! Storage: every string of a point (measurement, keys, tag values, string field values) lives
-//! in ONE arena `Vec<u8>` (filled only from `&str`s). Tag and field entries (24 bytes: an
-//! 8-byte key prefix for memcmp-free ordering, the key's range, the typed value or the
-//! string's range, "needs escaping" flags computed once) live in one small sorted vector,
+//! in ONE arena `Vec<u8>` (filled only from `&str`s). Tag and field entries (an 8-byte
+//! key prefix for memcmp-free ordering, the key's range, the typed value or the string's
+//! range, "needs escaping" flags computed once; see `entries`) live in one small sorted vector,
 //! tags first, then fields; it is inline up to 8 entries, so a typical point costs one
 //! allocation, and [`Point::clear`] reuses everything. Replacing a key's value appends the
 //! new value and leaves the old bytes as garbage, compacted once it exceeds half the arena.
@@ -30,6 +30,7 @@ mod entries;
 pub(crate) use encode::encode_point_then;
 pub use encode::{encode_point, encode_point_with};
 
+use std::cell::Cell;
 use std::fmt;
 
 use crate::error::Result;
@@ -156,39 +157,47 @@ fn find(arena: &[u8], entries: &[Entry], kp: u64, key: &[u8]) -> std::result::Re
 const RECYCLE_MAX: usize = 4;
 const RECYCLE_MAX_ARENA: usize = 1024;
 
+/// The pool: a stack of up to `RECYCLE_MAX` allocations in plain `Cell`s (no borrow flag,
+/// no `Vec`: a take or a put is a few instructions on the hot new/drop path).
+struct Recycled {
+    n: Cell<usize>,
+    slots: [Cell<Option<Box<PointData>>>; RECYCLE_MAX],
+}
+
 thread_local! {
-    // boxed on purpose: the pool hands back the very allocation a point lives in
-    #[allow(clippy::vec_box)]
-    static RECYCLED: std::cell::RefCell<Vec<Box<PointData>>> = const { std::cell::RefCell::new(Vec::new()) };
+    static RECYCLED: Recycled = const {
+        Recycled {
+            n: Cell::new(0),
+            slots: [const { Cell::new(None) }; RECYCLE_MAX],
+        }
+    };
 }
 
 /// A point's allocation from this thread's pool, if any.
 #[inline(always)]
 fn recycled() -> Option<Box<PointData>> {
     RECYCLED
-        .try_with(|r| r.try_borrow_mut().ok().and_then(|mut v| v.pop()))
+        .try_with(|r| {
+            let n = r.n.get().checked_sub(1)?;
+            r.n.set(n);
+            r.slots.get(n)?.take()
+        })
         .ok()
         .flatten()
 }
 
 /// Keep `d` for reuse if it is small and the pool has room; else free it. During thread
-/// teardown (or a re-entrant call) it is simply freed.
+/// teardown it is simply freed.
 #[inline]
 fn recycle(d: Box<PointData>) {
     if !d.is_small(RECYCLE_MAX_ARENA) {
         return;
     }
-    let mut d = Some(d);
-    let _ = RECYCLED.try_with(|r| {
-        if let Ok(mut v) = r.try_borrow_mut() {
-            if v.len() < RECYCLE_MAX {
-                if v.capacity() == 0 {
-                    v.reserve_exact(RECYCLE_MAX);
-                }
-                if let Some(d) = d.take() {
-                    v.push(d);
-                }
-            }
+    let _ = RECYCLED.try_with(move |r| {
+        let n = r.n.get();
+        if let Some(slot) = r.slots.get(n) {
+            slot.set(Some(d));
+            r.n.set(n + 1);
         }
     });
 }
@@ -228,7 +237,7 @@ impl Point {
     }
 
     /// [`Point::new`]'s allocation itself, for a handle held outside Rust (the C API):
-    /// the same as `Point::new(m)?.into_box()`, without the detour.
+    /// the same as `Point::new(m)?.into_box()`, without the round trip.
     #[inline]
     pub fn new_box(measurement: &str) -> Result<Box<PointData>> {
         match recycled() {

@@ -1,18 +1,23 @@
-//! Query core: pure, I/O-free building blocks of `POST /api/v2/query`.
+//! Flux queries: `POST /api/v2/query` ([`api`]) on I/O-free building blocks.
 //!
 //! - [`csv`]: a streaming annotated-CSV cursor over any [`std::io::Read`] (constant memory,
 //!   lazy typed getters), following the cursor rules of the query proposal (API.md §5.3).
 //! - [`convert`]: the cell conversions (RFC 3339 times, Go durations, strict base64, 64-bit
 //!   integers) and the RFC 3339 formatter used for time parameters.
 //! - [`params`]: bind parameters as the seed's Flux `extern` AST, and the request body JSON.
+//! - [`api`]: `POST /api/v2/query` through the client's HTTP side: [`QueryApi`] opens a
+//!   [`QueryCursor`] or a [`RawQuery`] over the streamed answer.
 //!
-//! Nothing here knows about HTTP or C. Errors are [`QueryError`]s; the FFI maps their
-//! [`QueryErrorKind`] to result codes with [`QueryErrorKind::code`].
+//! Only [`api`] knows about HTTP; nothing here knows about C. Errors of the I/O-free parts
+//! are [`QueryError`]s; their [`QueryErrorKind::code`] is the result code, and [`api`]
+//! turns them into the crate's [`crate::Error`].
 
+pub mod api;
 pub mod convert;
 pub mod csv;
 pub mod params;
 
+pub use api::{QueryApi, QueryCursor, RawQuery};
 pub use csv::{Column, ColumnType, Cursor, CursorOptions, Event, Record, Table, Value};
 pub use params::{query_body, raw_query_body, Dialect, Param, QueryParams};
 

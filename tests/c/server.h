@@ -43,26 +43,32 @@ static void run_id(char *buf, size_t n) {
     snprintf(buf, n, "r%ld_%ld_%d", (long)ts.tv_sec, ts.tv_nsec, (int)getpid());
 }
 
-/* Run a Flux query through scripts/influxdb.sh and return the last column of the first data
- * row (plain CSV, no annotations), or NULL. Caller frees. */
+/* Run a Flux query through the library's query API and return the text of the last column of
+ * the first record ("" if that cell is null), or NULL if there is no record or the query
+ * failed (reason on stderr). Caller frees. */
 static char *query_value(const char *flux) {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s/scripts/influxdb.sh' query '%s'", INFLUX_SOURCE_DIR, flux);
-    FILE *f = popen(cmd, "r");
-    if (!f) return NULL;
-    char line[4096];
-    char *result = NULL;
-    int row = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#') continue;
-        if (row++ == 0) continue; /* header */
-        if (!result) {
-            const char *last = strrchr(line, ',');
-            result = strdup(last ? last + 1 : line);
-        }
+    char err[256];
+    influx_client *c = influx_client_new(server_conf(NULL), err, sizeof err);
+    if (!c) {
+        fprintf(stderr, "query_value: %s\n", err);
+        return NULL;
     }
-    pclose(f);
+    influx_query *q = NULL;
+    char *result = NULL;
+    influx_result rc = influx_query_open(c, NULL, flux, NULL, &q);
+    influx_query_event ev = INFLUX_QUERY_END;
+    while (rc == INFLUX_OK && !result && (rc = influx_query_next(q, &ev)) == INFLUX_OK &&
+           ev != INFLUX_QUERY_END) {
+        if (ev != INFLUX_QUERY_RECORD) continue;
+        const influx_record *r = influx_query_record(q);
+        size_t n = influx_table_column_count(influx_record_table(r));
+        const char *s = NULL;
+        result = strdup(n && influx_record_get_str(r, n - 1, &s, NULL) == INFLUX_OK ? s : "");
+    }
+    if (rc != INFLUX_OK)
+        fprintf(stderr, "query_value: %s (%s)\n", influx_last_error_message(), influx_last_server_message());
+    influx_query_close(q);
+    influx_client_free(c);
     return result;
 }
 

@@ -63,24 +63,38 @@ impl Server {
         c
     }
 
-    /// Run a Flux query; rows of the plain CSV answer as column -> value maps.
+    /// Run a Flux query through the library's query API; every record as a column -> text
+    /// map (a null cell reads as "").
     pub fn query(&self, flux: &str) -> Vec<HashMap<String, String>> {
-        let body = serde_json::json!({"query": flux, "type": "flux", "dialect": {"annotations": [], "header": true}});
-        let resp = ureq::post(&format!("{}/api/v2/query", self.url))
-            .query("org", &self.org)
-            .set("Authorization", &format!("Token {}", self.token))
-            .set("Accept", "application/csv")
-            .set("Content-Type", "application/json")
-            .send_string(&body.to_string());
-        let text = match resp {
-            Ok(r) => r.into_string().unwrap(),
-            Err(ureq::Error::Status(code, r)) => panic!(
-                "query failed: {code} {}",
-                r.into_string().unwrap_or_default()
-            ),
-            Err(e) => panic!("query failed: {e}"),
-        };
-        parse_csv(&text)
+        let client = influxdb_client::client::Client::new(&self.conf()).unwrap();
+        let mut cursor = client
+            .query_api()
+            .query(None, flux, None)
+            .unwrap_or_else(|e| panic!("query failed: {e} ({:?})", e.server_message));
+        let mut rows = Vec::new();
+        loop {
+            match cursor
+                .next()
+                .unwrap_or_else(|e| panic!("query failed: {e}"))
+            {
+                influxdb_client::query::Event::End => return rows,
+                influxdb_client::query::Event::Table => {}
+                influxdb_client::query::Event::Record => {
+                    let r = cursor.record().unwrap();
+                    let row = r
+                        .table()
+                        .columns()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let text = r.get_str(i).unwrap_or_default();
+                            (c.label().to_owned(), text.to_owned())
+                        })
+                        .collect();
+                    rows.push(row);
+                }
+            }
+        }
     }
 
     /// `count()` of `field` in `measurement` with tag run == `run`, all series together.
@@ -110,47 +124,4 @@ pub fn run_id(name: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
     format!("{name}-{}-{}", t.as_nanos(), std::process::id())
-}
-
-/// Minimal RFC 4180 CSV parsing (quoted fields, "" escapes), blank-line separated tables.
-fn parse_csv(text: &str) -> Vec<HashMap<String, String>> {
-    let mut rows = Vec::new();
-    let mut header: Option<Vec<String>> = None;
-    let mut chars = text.chars().peekable();
-    let mut record: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut flush_record = |record: &mut Vec<String>, header: &mut Option<Vec<String>>| {
-        if record.iter().all(|f| f.is_empty()) {
-            *header = None; // a blank line separates tables, each with its own header
-        } else if let Some(h) = header {
-            rows.push(h.iter().cloned().zip(record.iter().cloned()).collect());
-        } else {
-            *header = Some(record.clone());
-        }
-        record.clear();
-    };
-    while let Some(c) = chars.next() {
-        match (c, in_quotes) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', _) => in_quotes = !in_quotes,
-            // The server's CSV writer uses CRLF mode, which turns "\n" inside fields into "\r\n".
-            ('\r', true) if chars.peek() == Some(&'\n') => {}
-            (',', false) => record.push(std::mem::take(&mut field)),
-            ('\r', false) => {}
-            ('\n', false) => {
-                record.push(std::mem::take(&mut field));
-                flush_record(&mut record, &mut header);
-            }
-            (c, _) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        flush_record(&mut record, &mut header);
-    }
-    rows
 }
