@@ -55,3 +55,31 @@ influx_result gi_write_rows(influx_write_api *api, influx_lines *lb, const char 
 }
 
 const char *gi_last_message(void) { return influx_last_error_message(); }
+
+influx_result gi_query_step(gi_query *g) {
+    influx_query_event ev = INFLUX_QUERY_END;
+    influx_result rc = influx_query_next(g->q, &ev);
+    g->event = ev;
+    if (rc != INFLUX_OK) return rc;
+    if (ev == INFLUX_QUERY_TABLE) {
+        const influx_table *t = influx_query_table(g->q);
+        size_t n = influx_table_column_count(t);
+        if (n > g->cap) {
+            influx_cell *c = realloc(g->cells, n * sizeof *c);
+            if (c == NULL) return INFLUX_ERR_INTERNAL;
+            g->cells = c;
+            g->cap = n;
+        }
+        g->ncols = n;
+        g->new_block = influx_table_new_block(t);
+        g->table_index = influx_table_index(t);
+    } else if (ev == INFLUX_QUERY_RECORD) {
+        rc = influx_record_get_cells(influx_query_record(g->q), g->cells, g->ncols);
+        if (rc != INFLUX_OK) {
+            const char *m = influx_last_error_message();
+            strncpy(g->err, m ? m : "", sizeof g->err - 1);
+            g->err[sizeof g->err - 1] = 0;
+        }
+    }
+    return rc;
+}

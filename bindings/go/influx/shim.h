@@ -42,4 +42,21 @@ influx_result gi_write_rows(influx_write_api *api, influx_lines *lb, const char 
 /* Copy the calling thread's last error detail (call right after the failed call, on the same
  * thread: the Go side keeps the OS thread locked in between). */
 const char *gi_last_message(void);
+
+/* An open query as the Go side steps through it (C memory, owned by a Go *Query). */
+typedef struct gi_query {
+    influx_query *q;
+    influx_cell *cells; /* the current record's cells (ncols of them after a RECORD event) */
+    size_t cap;         /* cells allocated */
+    size_t ncols;       /* columns of the current table */
+    int event;          /* the last event: INFLUX_QUERY_END, _TABLE or _RECORD */
+    int new_block;      /* the last TABLE event came with its own annotation rows */
+    size_t table_index; /* influx_table_index() of the current table */
+    char err[512];      /* the message of a failed influx_record_get_cells() */
+} gi_query;
+
+/* influx_query_next() and, on a RECORD event, influx_record_get_cells() for every column:
+ * one cgo call per record. On a TABLE event ncols, new_block and table_index are set and
+ * cells grown. A conversion error returns its code with the message in g->err. */
+influx_result gi_query_step(gi_query *g);
 #endif

@@ -40,6 +40,8 @@ type Client interface {
 	WriteAPI(org, bucket string) api.WriteAPI
 	// WriteAPIBlocking returns the blocking write API of (org, bucket), one per pair.
 	WriteAPIBlocking(org, bucket string) api.WriteAPIBlocking
+	// QueryAPI returns the query API of org (a name or an ID).
+	QueryAPI(org string) api.QueryAPI
 	// OrganizationsAPI manages organizations.
 	OrganizationsAPI() api.OrganizationsAPI
 	// DeleteAPI deletes points.
@@ -241,6 +243,29 @@ func (c *clientImpl) Close() {
 	if c.c != nil {
 		c.c.Close()
 	}
+}
+
+func (c *clientImpl) QueryAPI(org string) api.QueryAPI {
+	if c.initErr != nil {
+		return failedQueryAPI{c.initErr}
+	}
+	return api.NewQueryAPIWithClient(c.c, org)
+}
+
+// failedQueryAPI stands for the query API of a client that could not be made.
+type failedQueryAPI struct{ err error }
+
+func (f failedQueryAPI) QueryRaw(context.Context, string, *domain.Dialect) (string, error) {
+	return "", f.err
+}
+func (f failedQueryAPI) QueryRawWithParams(context.Context, string, *domain.Dialect, interface{}) (string, error) {
+	return "", f.err
+}
+func (f failedQueryAPI) Query(context.Context, string) (*api.QueryTableResult, error) {
+	return nil, f.err
+}
+func (f failedQueryAPI) QueryWithParams(context.Context, string, interface{}) (*api.QueryTableResult, error) {
+	return nil, f.err
 }
 
 func (c *clientImpl) OrganizationsAPI() api.OrganizationsAPI {

@@ -13,3 +13,7 @@ func domainRule(every int64) domain.RetentionRule {
 }
 
 func init() { log.Log = nil } // the tests check errors themselves; keep the output readable
+
+type domainDialect = domain.Dialect
+
+func domainDateTimeFormat(s string) domain.DialectDateTimeFormat { return domain.DialectDateTimeFormat(s) }
