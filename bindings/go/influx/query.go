@@ -220,13 +220,13 @@ type Column struct {
 // converts every cell in C. Not safe for concurrent use. Close it (Next closes it at the
 // end or on an error).
 type Query struct {
-	g       *C.gi_query
-	cols    []Column
-	newBlk  bool
-	tabIdx  int
-	event   int
-	err     error
-	closed  bool
+	g      *C.gi_query
+	cols   []Column
+	newBlk bool
+	tabIdx int
+	event  int
+	err    error
+	closed bool
 }
 
 // Event is what Query.Step produced.

@@ -16,4 +16,6 @@ func init() { log.Log = nil } // the tests check errors themselves; keep the out
 
 type domainDialect = domain.Dialect
 
-func domainDateTimeFormat(s string) domain.DialectDateTimeFormat { return domain.DialectDateTimeFormat(s) }
+func domainDateTimeFormat(s string) domain.DialectDateTimeFormat {
+	return domain.DialectDateTimeFormat(s)
+}
