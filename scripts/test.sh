@@ -51,6 +51,12 @@ cargo build --release --lib --quiet
 (
     cd bindings/go
     export CGO_ENABLED=1 CGO_LDFLAGS="-L${CARGO_TARGET_DIR}/release" INFLUX_GO_REQUIRE_SERVER=1
+    # the module cache (upstream influxdb-client-go v2 and its dependencies, pinned by
+    # go.sum) lives under ~/.cache: downloaded once, a no-op when present; -mod=readonly
+    # fails on a go.mod/go.sum that does not cover the build
+    export GOMODCACHE="${INFLUX_GO_MODCACHE:-${HOME}/.cache/influxdb-client-c/go-mod}"
+    export GOFLAGS="${GOFLAGS:-} -mod=readonly"
+    go mod download
     go vet -tags influx_static ./...
     go vet -tags upstream ./internal/bench
     go test -race -tags influx_static -count=1 -timeout 15m ./...

@@ -59,6 +59,7 @@ type QueryTableResult struct {
 	tableChanged  bool
 	table         *query.FluxTableMetadata
 	names         []string
+	prev          []prevCell // per column: the last record's value, reused while it repeats
 	record        *query.FluxRecord
 	err           error
 }
@@ -271,9 +272,19 @@ func (r *QueryTableResult) newTable() {
 		fc[i] = query.NewFluxColumnFull(c.DataType, c.Default, c.Name, c.Group, i)
 		r.names = append(r.names, c.Name)
 	}
+	r.prev = make([]prevCell, len(cols))
 	r.table = query.NewFluxTableMetadataFull(r.tablePosition, fc)
 	r.tablePosition++
 	r.tableChanged = true
+}
+
+// prevCell is a column's value in the previous record: a value that repeats (tags,
+// _start/_stop, result, table) is handed out again instead of being copied and boxed anew
+// (strings and boxed numbers are immutable; bytes are always copied).
+type prevCell struct {
+	ok   bool
+	bits uint64
+	v    interface{}
 }
 
 // value converts cell i as upstream's toValue: nil for an empty cell, the Go type of the
@@ -283,21 +294,40 @@ func (r *QueryTableResult) value(i int) (interface{}, error) {
 	if q.IsNull(i) {
 		return nil, nil
 	}
-	switch q.Type(i) {
+	p := &r.prev[i]
+	t := q.Type(i)
+	switch t {
 	case influx.ColString:
-		return q.String(i), nil
-	case influx.ColDouble:
-		return q.Float(i), nil
-	case influx.ColLong:
-		return q.Int(i), nil
-	case influx.ColULong:
-		return q.Uint(i), nil
-	case influx.ColBool:
-		return q.Bool(i), nil
-	case influx.ColTime:
-		return q.Time(i), nil
-	case influx.ColDuration:
-		return q.Duration(i), nil
+		if p.ok && q.StringEquals(i, p.v.(string)) {
+			return p.v, nil
+		}
+		p.v, p.ok = q.String(i), true
+		return p.v, nil
+	case influx.ColDouble, influx.ColLong, influx.ColULong, influx.ColBool, influx.ColTime, influx.ColDuration:
+		bits := q.Bits(i)
+		if t == influx.ColBool {
+			bits &= 0xff
+		}
+		if p.ok && p.bits == bits {
+			return p.v, nil
+		}
+		var v interface{}
+		switch t {
+		case influx.ColDouble:
+			v = q.Float(i)
+		case influx.ColLong:
+			v = q.Int(i)
+		case influx.ColULong:
+			v = q.Uint(i)
+		case influx.ColBool:
+			v = q.Bool(i)
+		case influx.ColTime:
+			v = q.Time(i)
+		default:
+			v = q.Duration(i)
+		}
+		p.v, p.bits, p.ok = v, bits, true
+		return v, nil
 	case influx.ColBytes:
 		return q.Bytes(i), nil
 	}

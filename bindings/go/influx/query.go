@@ -557,3 +557,19 @@ func (r *rawReader) Close() error {
 	}
 	return nil
 }
+
+// Bits is cell i's 8-byte value as stored (the bits of a double, long, unsignedLong,
+// time or duration): equal bits, equal value.
+func (q *Query) Bits(i int) uint64 { return q.bits(i) }
+
+// StringEquals tells whether cell i's text (String(i)) equals s, without copying it.
+func (q *Query) StringEquals(i int, s string) bool {
+	c := q.cell(i)
+	if int(c.len) != len(s) {
+		return false
+	}
+	if c.len == 0 {
+		return true
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(c.data)), int(c.len)) == s
+}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -475,9 +476,11 @@ const craftedCSV = "#datatype,string,long,dateTime:RFC3339Nano,duration,base64Bi
 	",,3,,42\r\n"
 
 func TestQueryCraftedTypesMatchUpstream(t *testing.T) {
+	var body atomic.Value
+	body.Store(craftedCSV)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		io.WriteString(w, craftedCSV)
+		io.WriteString(w, body.Load().(string))
 	}))
 	defer srv.Close()
 	c := influxdb2.NewClient(srv.URL, "t")
@@ -509,7 +512,7 @@ func TestQueryCraftedTypesMatchUpstream(t *testing.T) {
 	}
 	// an unknown datatype is upstream's error
 	bad := strings.Replace(craftedCSV, "#datatype,string,long,string,long", "#datatype,string,long,string,weird", 1)
-	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, bad) })
+	body.Store(bad)
 	res, err = c.QueryAPI("o").Query(context.Background(), "x")
 	if err != nil {
 		t.Fatal(err)

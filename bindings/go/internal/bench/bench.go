@@ -88,4 +88,26 @@ func WriteBlockingBatched(url, token, org, bucket, measurement string, n int) ti
 	return time.Since(t0)
 }
 
+// ReadBack runs flux through QueryAPI().Query and reads every record as a user would
+// (value, time, field, one tag); it returns the number of records.
+func ReadBack(url, token, org, flux string) (rows int64) {
+	c := newClient(url, token, newOptions())
+	defer c.Close()
+	res, err := c.QueryAPI(org).Query(context.Background(), flux)
+	if err != nil {
+		panic(err)
+	}
+	for res.Next() {
+		r := res.Record()
+		if r.Value() == nil || r.Time().IsZero() || r.Field() == "" || r.ValueByKey("host") == nil {
+			panic("empty record")
+		}
+		rows++
+	}
+	if err := res.Err(); err != nil {
+		panic(err)
+	}
+	return rows
+}
+
 var _ writeAPI

@@ -49,3 +49,28 @@ func WriteRows(url, token, org, bucket, measurement string, n int) time.Duration
 	s.Close()
 	return time.Since(t0)
 }
+
+// ReadBackNative reads flux with the native cursor, converting every cell of every record
+// to a Go value (Query.Value); it returns the number of records.
+func ReadBackNative(url, token, org, flux string) (rows int64) {
+	c, err := influx.NewClient(influx.Setting{Key: "url", Value: url}, influx.Setting{Key: "token", Value: token}, influx.Setting{Key: "org", Value: org})
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	q, err := c.Query("", flux, nil)
+	if err != nil {
+		panic(err)
+	}
+	defer q.Close()
+	for q.Next() {
+		for i, n := 0, q.Len(); i < n; i++ {
+			_ = q.Value(i)
+		}
+		rows++
+	}
+	if err := q.Err(); err != nil {
+		panic(err)
+	}
+	return rows
+}

@@ -13,3 +13,7 @@ func BenchmarkServerRows(b *testing.B) {
 		return WriteRows(u, t, o, bk, m, n)
 	})
 }
+
+func BenchmarkServerQueryNative(b *testing.B) {
+	queryRun(b, ReadBackNative)
+}
