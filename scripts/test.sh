@@ -45,24 +45,7 @@ export INFLUX_FUZZ_SECONDS="${INFLUX_FUZZ_SECONDS:-5}"
 cargo test --release --lib --bins --tests -- --test-threads="${jobs}"
 
 step "Go binding: go vet, go test -race, cgocheck2 (bindings/go, against the real server)"
-# The static library of the cargo build above (target/release of CARGO_TARGET_DIR) is linked
-# with -tags influx_static; the default build finds an installed library with pkg-config.
-cargo build --release --lib --quiet
-(
-    cd bindings/go
-    export CGO_ENABLED=1 CGO_LDFLAGS="-L${CARGO_TARGET_DIR}/release" INFLUX_GO_REQUIRE_SERVER=1
-    # the module cache (upstream influxdb-client-go v2 and its dependencies, pinned by
-    # go.sum) lives under ~/.cache: downloaded once, a no-op when present; -mod=readonly
-    # fails on a go.mod/go.sum that does not cover the build
-    export GOMODCACHE="${INFLUX_GO_MODCACHE:-${HOME}/.cache/influxdb-client-c/go-mod}"
-    export GOFLAGS="${GOFLAGS:-} -mod=readonly"
-    go mod download
-    go vet -tags influx_static ./...
-    go vet -tags upstream ./internal/bench
-    go test -race -tags influx_static -count=1 -timeout 15m ./...
-    # pointer passing checked at every cgo call (the million-point tests skipped: -short)
-    GOEXPERIMENT=cgocheck2 go test -short -tags influx_static -count=1 -timeout 10m ./...
-)
+scripts/test-go.sh
 
 step "C tests (ctest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
