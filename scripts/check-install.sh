@@ -18,4 +18,15 @@ PKG_CONFIG_PATH="${tmp}/prefix/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR= \
     sh -c 'cc -Wall -Wextra -Werror "$1" $(pkg-config --cflags --libs influxdb_client) -o "$2"' _ \
     "${root}/tests/cmake-consumer/main.c" "${tmp}/pc-consumer"
 LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/pc-consumer"
-echo "install check: find_package (shared, static) and pkg-config consumers work"
+# the Go binding's default build (#cgo pkg-config: influxdb_client) against the installed
+# shared library: the influx package's tests (module cache as scripts/test-go.sh keeps it)
+(
+    cd "${root}/bindings/go"
+    unset CGO_LDFLAGS
+    export GOMODCACHE="${INFLUX_GO_MODCACHE:-${HOME}/.cache/influxdb-client-c/go-mod}" GOFLAGS="${GOFLAGS:-} -mod=readonly"
+    PKG_CONFIG_PATH="${tmp}/prefix/lib/pkgconfig" LD_LIBRARY_PATH="${tmp}/prefix/lib" \
+        go test -count=1 -short ./influx
+    PKG_CONFIG_PATH="${tmp}/prefix/lib/pkgconfig" go test -c -o "${tmp}/go-pc.test" ./influx
+    readelf -d "${tmp}/go-pc.test" | grep -q 'NEEDED.*libinfluxdb_client.so.0'
+)
+echo "install check: find_package (shared, static), pkg-config (C and Go) consumers work"
