@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	upstreamapi "github.com/influxdata/influxdb-client-go/v2/api"
 	http2 "github.com/influxdata/influxdb-client-go/v2/api/http"
 	"github.com/influxdata/influxdb-client-go/v2/api/query"
 	"github.com/influxdata/influxdb-client-go/v2/api/write"
@@ -524,5 +525,36 @@ func TestQueryCraftedTypesMatchUpstream(t *testing.T) {
 	}
 	if res.Err() == nil || up.Err() == nil || res.Err().Error() != up.Err().Error() {
 		t.Fatalf("unknown type: %v, upstream %v", res.Err(), up.Err())
+	}
+}
+
+// The query types have upstream's method sets and signatures (with the binding's own
+// package in place of upstream's api package).
+func TestQueryMethodSetsMatchUpstream(t *testing.T) {
+	norm := func(s string) string {
+		return strings.ReplaceAll(s, "github.com/influxdata/influxdb-client-go/v2/api.", "api.")
+	}
+	sig := func(m reflect.Method) string {
+		return norm(strings.ReplaceAll(m.Type.String(), "influxdb-client-c/go/api.", "api."))
+	}
+	for _, pair := range [][2]reflect.Type{
+		{reflect.TypeOf((*upstreamapi.QueryTableResult)(nil)), reflect.TypeOf((*api.QueryTableResult)(nil))},
+		{reflect.TypeOf((*upstreamapi.QueryAPI)(nil)).Elem(), reflect.TypeOf((*api.QueryAPI)(nil)).Elem()},
+	} {
+		up, ours := pair[0], pair[1]
+		if up.NumMethod() != ours.NumMethod() {
+			t.Errorf("%v: %d methods, upstream %d", ours, ours.NumMethod(), up.NumMethod())
+		}
+		for i := 0; i < up.NumMethod(); i++ {
+			um := up.Method(i)
+			om, ok := ours.MethodByName(um.Name)
+			if !ok {
+				t.Errorf("%v lacks %s", ours, um.Name)
+				continue
+			}
+			if sig(om) != norm(um.Type.String()) {
+				t.Errorf("%v.%s: %s, upstream %s", ours, um.Name, sig(om), um.Type)
+			}
+		}
 	}
 }
