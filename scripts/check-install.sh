@@ -26,4 +26,15 @@ cmake -S "${root}/bindings/cpp/tests/consumer" -B "${tmp}/cxx-subdir" -DINFLUXDB
     -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME}/.cache/influxdb-client-c/target}" >/dev/null
 cmake --build "${tmp}/cxx-subdir" >/dev/null
 "${tmp}/cxx-subdir/cxx_consumer"
-echo "install check: find_package (shared, static), pkg-config and C++ (find_package, add_subdirectory) consumers work"
+# the Go binding's default build (#cgo pkg-config: influxdb_client) against the installed
+# shared library: the influx package's tests (module cache as scripts/test-go.sh keeps it)
+(
+    cd "${root}/bindings/go"
+    unset CGO_LDFLAGS
+    export GOMODCACHE="${INFLUX_GO_MODCACHE:-${HOME}/.cache/influxdb-client-c/go-mod}" GOFLAGS="${GOFLAGS:-} -mod=readonly"
+    PKG_CONFIG_PATH="${tmp}/prefix/lib/pkgconfig" LD_LIBRARY_PATH="${tmp}/prefix/lib" \
+        go test -count=1 -short ./influx
+    PKG_CONFIG_PATH="${tmp}/prefix/lib/pkgconfig" go test -c -o "${tmp}/go-pc.test" ./influx
+    readelf -d "${tmp}/go-pc.test" | grep -q 'NEEDED.*libinfluxdb_client.so.0'
+)
+echo "install check: find_package (shared, static), pkg-config (C and Go) and C++ (find_package, add_subdirectory) consumers work"

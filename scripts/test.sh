@@ -7,8 +7,8 @@
 # Steps: build/cache influxd (scripts/influxdb.sh build), check the generated header and
 # CONFIGURATION.md are current, rustfmt + clippy, start one server for the whole run, cargo tests (unit,
 # faulty-server, real-server, TLS, proxy, and the fuzz harness for INFLUX_FUZZ_SECONDS per
-# target), C tests through the header with CMake/ctest, the Python binding's pytest suite
-# (bindings/python/scripts/test.sh), the same C tests under valgrind
+# target), the Go binding (go vet, go test -race), C tests through the header with CMake/ctest, the
+# Python binding's pytest suite (bindings/python/scripts/test.sh), the same C tests under valgrind
 # memcheck (installed here if missing) and under AddressSanitizer + UBSan, then stop the server.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +52,9 @@ step "cargo test (unit, faulty server, real server, TLS, proxy, fuzz harness)"
 # tests/fuzz.rs runs each of its 4 targets for this many seconds after replaying its corpus
 export INFLUX_FUZZ_SECONDS="${INFLUX_FUZZ_SECONDS:-5}"
 cargo test --release --lib --bins --tests -- --test-threads="${jobs}"
+
+step "Go binding: go vet, go test -race, cgocheck2 (bindings/go, against the real server)"
+scripts/test-go.sh
 
 step "C tests (ctest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DINFLUXDB_CLIENT_CARGO_TARGET_DIR="${CARGO_TARGET_DIR}" >/dev/null
