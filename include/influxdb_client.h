@@ -23,11 +23,6 @@
 #include <stdint.h>
 
 /*
- Bytes of [`write_rfc3339_nanos`]'s text (every int64 time is in years 1677..=2262).
- */
-#define RFC3339_NANOS_LEN 30
-
-/*
  Library version, major part.
  */
 #define INFLUXDB_CLIENT_VERSION_MAJOR 0

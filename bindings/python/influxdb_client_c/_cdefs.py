@@ -6,9 +6,8 @@ run the script after the header changes (the tests fail while this file is stale
 # flake8: noqa
 import ctypes
 
-HEADER_SHA256 = '28838fead0170bd0f4490daa59ec2f2573476d0ef2d5f0ba071553ce69c7d997'
+HEADER_SHA256 = 'a3e6726b07910a1c2ad86184af5dc72c5ba2ba3599df010a8fc7137224f2e4a3'
 
-RFC3339_NANOS_LEN = 30
 INFLUXDB_CLIENT_VERSION_MAJOR = 0
 INFLUXDB_CLIENT_VERSION_MINOR = 1
 INFLUXDB_CLIENT_VERSION_PATCH = 0
