@@ -376,6 +376,11 @@ typedef union influx_value {
 typedef int influx_field_type;
 
 /*
+ What influx_query_next() produced: INFLUX_QUERY_END, _TABLE or _RECORD.
+ */
+typedef int influx_query_event;
+
+/*
  Shape of the CSV of a raw query (the seed's Dialect). Fill it with influx_dialect_init()
  first.
  */
@@ -397,11 +402,6 @@ typedef struct influx_dialect {
    */
   const char *date_time_format;
 } influx_dialect;
-
-/*
- What influx_query_next() produced: INFLUX_QUERY_END, _TABLE or _RECORD.
- */
-typedef int influx_query_event;
 
 /*
  Type of a column, from its #datatype annotation.
@@ -1288,6 +1288,34 @@ influx_result influx_lines_add_columns(struct influx_lines *lines, const char *m
  INFLUX_ERR_INVALID_ARG.
  */
 influx_result influx_retry_backoff_range(double retry_interval_s, uint32_t exponential_base, double max_retry_delay_s, uint32_t retry, double *start_s, double *stop_s);
+
+/*
+ Read many records of the current table in one call (the Python binding's query
+ reader). `buf` (`capacity` bytes, 8-byte aligned) receives up to `max_records` records
+ of R = 8 × (W + C) bytes each, C the table's column count and W = max(1, ⌈C / 64⌉),
+ from offset 0, then, from offset `max_records` × R, the call's string table:
+ `*n_strings` entries of a u32 length word (little-endian) and that many bytes, back to
+ back; bit 31 of the word marks a BYTES cell's decoded bytes (else UTF-8 text), the low
+ 31 bits are the length.
+ A record is W null-mask words (bit j of word j / 64: column j is null, its slot 0) and
+ C 8-byte little-endian slots, one per column: DOUBLE the double, LONG / TIME / DURATION
+ the int64 (TIME, DURATION in ns), ULONG the uint64, BOOL 0 or 1, and STRING, UNKNOWN
+ and BYTES (decoded) the index of the cell's bytes in the string table (equal texts of a
+ call share one entry).
+
+ `*event`: INFLUX_QUERY_RECORD with `*n_records` ≥ 1 records of the current table (the
+ one the last INFLUX_QUERY_TABLE described); INFLUX_QUERY_TABLE with none: a new table
+ starts (influx_query_table() describes it; `max_records` × R of its own records fit
+ from the next call); INFLUX_QUERY_END with none: the answer is complete. A call
+ returns at the next table boundary, when `max_records` records are packed or when the
+ next one does not fit (it is kept for the next call). A record that does not fit an
+ empty call: INFLUX_ERR_INVALID_ARG, the record kept (call again with a larger buffer).
+ Errors as influx_query_next() and influx_record_get_cells(); records packed before a
+ failing one are returned first, the error by the next call. Strings are copies: the
+ buffer stays valid after the next call on the query. May be mixed with
+ influx_query_next() (which also returns a kept event first).
+ */
+influx_result influx_query_next_records(struct influx_query *query, void *buf, size_t capacity, size_t max_records, size_t *n_records, size_t *n_strings, influx_query_event *event);
 
 /*
  New, empty bind parameters. Free with influx_query_params_free().

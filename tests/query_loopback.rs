@@ -428,6 +428,301 @@ fn every_csv_case_through_http_and_the_c_api() {
     influx_client_free(client);
 }
 
+/// Read a whole query through influx_query_next_records() (the Python binding's batch
+/// reader) with `capacity` bytes and `max_records`, decoding its packed records in the
+/// fixtures' `expected` form (as run_c reads them record by record).
+fn run_c_batched(q: *mut influx_query, capacity: usize, max_records: usize) -> Json {
+    let mut tables = Vec::new();
+    let mut records = Vec::new();
+    let (mut error, mut kind, mut reference) = (Json::Null, Json::Null, Json::Null);
+    let mut buf = vec![0u64; capacity.div_ceil(8)];
+    let mut capacity = capacity;
+    let mut types: Vec<i32> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut table_index = 0usize;
+    // per table, as a caller does: at most half the buffer for the records' slots
+    let mut table_max = max_records;
+    loop {
+        let (mut n, mut n_str, mut ev) = (usize::MAX, usize::MAX, -1);
+        let rc = influx_query_next_records(
+            q,
+            buf.as_mut_ptr().cast(),
+            capacity,
+            table_max,
+            &mut n,
+            &mut n_str,
+            &mut ev,
+        );
+        if rc == INFLUX_ERR_INVALID_ARG && last_error().contains("does not fit") {
+            // one record larger than the buffer: it is kept; a larger buffer reads it
+            assert_eq!((n, n_str), (0, 0));
+            capacity *= 4;
+            buf = vec![0u64; capacity.div_ceil(8)];
+            continue;
+        }
+        if rc != INFLUX_OK {
+            assert_eq!((n, n_str, ev), (0, 0, INFLUX_QUERY_END));
+            let (mut m, mut r) = (std::ptr::null(), std::ptr::null());
+            match rc {
+                INFLUX_ERR_QUERY => {
+                    assert_eq!(influx_query_error(q, &mut m, &mut r), rc);
+                    kind = json!("flux");
+                    error = json!(c_str(m));
+                    reference = json!(c_str(r));
+                }
+                INFLUX_ERR_PARSE => {
+                    assert_eq!(influx_query_error(q, &mut m, &mut r), rc);
+                    kind = json!("parse");
+                    error = json!(c_str(m));
+                }
+                INFLUX_ERR_VALUE => {
+                    kind = json!("value");
+                    error = json!(last_error());
+                }
+                other => panic!("unexpected result {other}: {}", last_error()),
+            }
+            break;
+        }
+        match ev {
+            INFLUX_QUERY_END => {
+                assert_eq!((n, n_str), (0, 0));
+                break;
+            }
+            INFLUX_QUERY_TABLE => {
+                assert_eq!((n, n_str), (0, 0));
+                let t = influx_query_table(q);
+                assert!(!t.is_null());
+                let c = influx_table_column_count(t);
+                types = (0..c).map(|i| influx_table_column_type(t, i)).collect();
+                labels = (0..c)
+                    .map(|i| c_str(influx_table_column_name(t, i)))
+                    .collect();
+                table_index = influx_table_index(t);
+                let size = 8 * (c.div_ceil(64).max(1) + c);
+                if 2 * size > capacity {
+                    capacity = 2 * size;
+                    buf = vec![0u64; capacity.div_ceil(8)];
+                }
+                table_max = max_records.min(capacity / (2 * size));
+                let columns: Vec<Json> = (0..c)
+                    .map(|i| {
+                        json!({"label": labels[i],
+                               "datatype": c_str(influx_table_column_datatype(t, i)),
+                               "group": influx_table_column_is_group(t, i),
+                               "default": c_str(influx_table_column_default(t, i))})
+                    })
+                    .collect();
+                tables.push(json!({"index": table_index,
+                                   "new_block": influx_table_new_block(t),
+                                   "columns": columns}));
+            }
+            INFLUX_QUERY_RECORD => {
+                assert!(n >= 1 && n <= table_max, "{n} records");
+                // SAFETY: capacity bytes of buf, filled by the call.
+                let bytes =
+                    unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), capacity) };
+                let c = types.len();
+                let words = c.div_ceil(64).max(1);
+                let size = 8 * (words + c);
+                let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+                // the string table
+                let mut entries: Vec<(u32, &[u8])> = Vec::new();
+                let mut at = table_max * size;
+                for _ in 0..n_str {
+                    let w = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+                    let len = (w & 0x3fff_ffff) as usize;
+                    entries.push((w >> 30, &bytes[at + 4..at + 4 + len]));
+                    at += 4 + len;
+                }
+                let mut distinct = std::collections::HashSet::new();
+                for e in &entries {
+                    assert!(distinct.insert(*e), "an entry twice in one call: {e:?}");
+                }
+                for k in 0..n {
+                    let rec = k * size;
+                    let mut row = Vec::new();
+                    let mut values = Map::new();
+                    for (j, &ty) in types.iter().enumerate() {
+                        let null = word(rec + 8 * (j / 64)) >> (j % 64) & 1 == 1;
+                        let v = word(rec + 8 * (words + j));
+                        let entry = |kind: u32| {
+                            let (f, b) = entries[v as usize];
+                            assert_eq!(f, kind, "entry kind of column {j}");
+                            b
+                        };
+                        let cell = if null {
+                            assert_eq!(v, 0);
+                            Json::Null
+                        } else {
+                            match ty {
+                                INFLUX_COL_STRING | INFLUX_COL_UNKNOWN => {
+                                    json!(std::str::from_utf8(entry(0)).unwrap())
+                                }
+                                INFLUX_COL_DOUBLE => neutral_f64(f64::from_bits(v)),
+                                INFLUX_COL_LONG => json!(v as i64),
+                                INFLUX_COL_ULONG => json!(v),
+                                INFLUX_COL_BOOL => {
+                                    assert!(v <= 1);
+                                    json!(v == 1)
+                                }
+                                INFLUX_COL_TIME => {
+                                    let text = entry(1);
+                                    assert_eq!(text.len(), 30);
+                                    json!(influxdb_client::query::convert::parse_time_ns(text)
+                                        .unwrap())
+                                }
+                                INFLUX_COL_DURATION => json!(v as i64),
+                                INFLUX_COL_BYTES => json!(hex(entry(2))),
+                                t => panic!("unknown column type {t}"),
+                            }
+                        };
+                        values.insert(labels[j].clone(), cell.clone());
+                        row.push(cell);
+                    }
+                    records.push(json!({"table": table_index, "values": values, "row": row}));
+                }
+            }
+            other => panic!("unknown event {other}"),
+        }
+    }
+    json!({"tables": tables, "records": records, "error": error,
+           "error_kind": kind, "error_reference": reference})
+}
+
+#[test]
+fn every_csv_case_through_http_and_the_batched_c_reader() {
+    let cases = jsonl("csv_cases.jsonl");
+    let server = fixture_server(&cases);
+    let client = c_client(&server.url(), &[]);
+    // roomy; one record per call; a buffer so small that records wait for the next call
+    // or need a larger buffer
+    for (capacity, max_records) in [(1 << 16, 256), (4096, 1), (200, 2)] {
+        for (n, case) in cases.iter().enumerate() {
+            let name = case["name"].as_str().unwrap();
+            let (org, flux) = (cs(&format!("case-{n}")), cs("q"));
+            let mut q = std::ptr::null_mut();
+            let rc = influx_query_open(
+                client,
+                org.as_ptr(),
+                flux.as_ptr(),
+                std::ptr::null(),
+                &mut q,
+            );
+            assert_eq!(rc, INFLUX_OK, "{name}: {}", last_error());
+            let got = run_c_batched(q, capacity, max_records);
+            influx_query_close(q);
+            check_case(
+                &format!("{name} (batched {capacity}/{max_records})"),
+                &case["expected"],
+                &got,
+            );
+        }
+    }
+    influx_client_free(client);
+}
+
+#[test]
+fn batched_reader_arguments_and_mixing_with_next() {
+    let (mut n, mut n_str, mut ev) = (9, 9, 9);
+    let mut buf = [0u64; 64];
+    let p = buf.as_mut_ptr().cast();
+    assert_eq!(
+        influx_query_next_records(std::ptr::null_mut(), p, 512, 4, &mut n, &mut n_str, &mut ev),
+        INFLUX_ERR_INVALID_ARG
+    );
+    assert_eq!((n, n_str, ev), (0, 0, INFLUX_QUERY_END));
+    let cases = jsonl("csv_cases.jsonl");
+    let server = fixture_server(&cases);
+    let client = c_client(&server.url(), &[]);
+    // the first case with records: influx_query_next and the batched reader in turn read
+    // each record once, in order
+    let n_case = cases
+        .iter()
+        .position(|c| c["expected"]["records"].as_array().unwrap().len() >= 3)
+        .unwrap();
+    let (org, flux) = (cs(&format!("case-{n_case}")), cs("q"));
+    let mut q = std::ptr::null_mut();
+    assert_eq!(
+        influx_query_open(
+            client,
+            org.as_ptr(),
+            flux.as_ptr(),
+            std::ptr::null(),
+            &mut q
+        ),
+        INFLUX_OK
+    );
+    assert_eq!(
+        influx_query_next_records(q, std::ptr::null_mut(), 512, 4, &mut n, &mut n_str, &mut ev),
+        INFLUX_ERR_INVALID_ARG
+    );
+    assert_eq!(
+        influx_query_next_records(q, p, 512, 0, &mut n, &mut n_str, &mut ev),
+        INFLUX_ERR_INVALID_ARG
+    );
+    assert_eq!(
+        influx_query_next_records(q, p, 512, 4, std::ptr::null_mut(), &mut n_str, &mut ev),
+        INFLUX_ERR_INVALID_ARG
+    );
+    let mut total = 0;
+    let mut batched_calls = 0;
+    loop {
+        let mut e = -1;
+        if total % 2 == 0 {
+            assert_eq!(influx_query_next(q, &mut e), INFLUX_OK);
+            if e == INFLUX_QUERY_RECORD {
+                total += 1;
+            }
+        } else {
+            assert_eq!(
+                influx_query_next_records(q, p, 512, 1, &mut n, &mut n_str, &mut e),
+                INFLUX_OK
+            );
+            batched_calls += 1;
+            total += n;
+        }
+        if e == INFLUX_QUERY_END {
+            break;
+        }
+    }
+    assert!(batched_calls >= 1);
+    assert_eq!(
+        total,
+        cases[n_case]["expected"]["records"]
+            .as_array()
+            .unwrap()
+            .len()
+    );
+    // max_records records of this table do not fit the capacity: the record is kept
+    influx_query_close(q);
+    let mut q = std::ptr::null_mut();
+    assert_eq!(
+        influx_query_open(
+            client,
+            org.as_ptr(),
+            flux.as_ptr(),
+            std::ptr::null(),
+            &mut q
+        ),
+        INFLUX_OK
+    );
+    let mut e = -1;
+    assert_eq!(
+        influx_query_next_records(q, p, 512, 4, &mut n, &mut n_str, &mut e),
+        INFLUX_OK
+    );
+    assert_eq!(e, INFLUX_QUERY_TABLE);
+    assert_eq!(
+        influx_query_next_records(q, p, 512, 1000, &mut n, &mut n_str, &mut e),
+        INFLUX_ERR_INVALID_ARG
+    );
+    assert!(last_error().contains("do not fit"), "{}", last_error());
+    assert_eq!(influx_query_next(q, &mut e), INFLUX_OK);
+    assert_eq!(e, INFLUX_QUERY_RECORD, "the record was kept");
+    influx_query_close(q);
+    influx_client_free(client);
+}
+
 #[test]
 fn every_csv_case_through_http_and_the_rust_api() {
     let cases = jsonl("csv_cases.jsonl");

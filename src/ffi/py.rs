@@ -4,11 +4,15 @@
 //! - [`influx_lines_add_columns`]: a table of columns (a pandas DataFrame's numpy buffers) into
 //!   a line buffer, row by row through [`influx_lines_add_row`] (or the per-value calls for a
 //!   row with a missing non-float value), so the text and checks are the rows' own.
+//! - [`influx_query_next_records`]: many records of a query's current table converted and
+//!   packed into one caller buffer (fixed-size slots and a string table), so reading a
+//!   record costs no C call of its own.
 //! - [`influx_retry_backoff_range`]: the seed's backoff range for retry k, as the write API
 //!   computes it, for the binding's `WritesRetry` (the seed's configuration class).
 
 use std::ffi::{c_char, c_void, CStr};
 
+use super::query::{decode_bytes, event_code, influx_query, influx_query_event};
 use super::{
     array_arg, influx_field_type, influx_lines, influx_lines_add_field_bool,
     influx_lines_add_field_f64, influx_lines_add_field_i64, influx_lines_add_field_str,
@@ -18,6 +22,8 @@ use super::{
     INFLUX_FIELD_F64, INFLUX_FIELD_I64, INFLUX_FIELD_STR, INFLUX_FIELD_U64, INFLUX_OK,
 };
 use crate::error::{Code, Error};
+use crate::query::convert::{write_rfc3339_nanos, RFC3339_NANOS_LEN};
+use crate::query::{ColumnType, Event, Record};
 use crate::write::retry::{backoff_range, RetryPolicy};
 
 /// Frees the shape made for one call.
@@ -298,4 +304,316 @@ pub extern "C" fn influx_retry_backoff_range(
         }
         Ok(())
     })
+}
+
+/// Hash of a string cell for the per-call string table (FNV-1a; collisions only cost a
+/// duplicate entry: equal hashes are compared byte for byte).
+fn str_hash(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &x in b {
+        h = (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The high bit of a string table entry's length: the entry is a BYTES cell's decoded
+/// bytes (else UTF-8 text).
+const BYTES_FLAG: u32 = 1 << 31;
+
+/// The string table entry at `off`: its length word and its bytes (`off` from this call).
+fn entry(buf: &[u8], off: usize) -> (u32, &[u8]) {
+    let word = u32::from_le_bytes([buf[off], buf[off + 1], buf[off + 2], buf[off + 3]]);
+    let len = (word & !(BYTES_FLAG | TIME_FLAG)) as usize;
+    (word, &buf[off + 4..off + 4 + len])
+}
+
+/// The high bits of a string table entry's length word: the entry is a TIME cell's text
+/// (`YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, UTC).
+const TIME_FLAG: u32 = 1 << 30;
+
+/// The index of `bytes` (of kind `flag`) in this call's string table, added at `*str_at`
+/// if new; None: it does not fit.
+#[allow(clippy::too_many_arguments)]
+fn intern(
+    strings: &mut std::collections::HashMap<u64, (u32, u32)>,
+    buf: &mut [u8],
+    bytes: &[u8],
+    flag: u32,
+    str_at: &mut usize,
+    n_strings: &mut u32,
+    added: &mut Vec<u64>,
+) -> crate::Result<Option<u64>> {
+    let h = str_hash(bytes) ^ u64::from(flag);
+    if let Some(&(k, off)) = strings.get(&h) {
+        if entry(buf, off as usize) == (flag | bytes.len() as u32, bytes) {
+            return Ok(Some(u64::from(k)));
+        }
+    }
+    let len = u32::try_from(bytes.len())
+        .ok()
+        .filter(|&l| l < TIME_FLAG)
+        .ok_or_else(|| Error::invalid_argument("a cell of 1 GiB or more"))?;
+    let end = *str_at + 4 + bytes.len();
+    if end > buf.len() {
+        return Ok(None);
+    }
+    buf[*str_at..*str_at + 4].copy_from_slice(&(len | flag).to_le_bytes());
+    buf[*str_at + 4..end].copy_from_slice(bytes);
+    let k = *n_strings;
+    if strings.insert(h, (k, *str_at as u32)).is_none() {
+        added.push(h);
+    }
+    *str_at = end;
+    *n_strings += 1;
+    Ok(Some(u64::from(k)))
+}
+
+/// Take back the strings a record that did not fit added; false.
+fn undo(
+    strings: &mut std::collections::HashMap<u64, (u32, u32)>,
+    added: Vec<u64>,
+    str_at: &mut usize,
+    n_strings: &mut u32,
+    mark_at: usize,
+    mark_n: u32,
+) -> bool {
+    for h in added {
+        strings.remove(&h);
+    }
+    *str_at = mark_at;
+    *n_strings = mark_n;
+    false
+}
+
+/// Bytes of one record's slots in influx_query_next_records() for a table of `n_columns`.
+fn record_size(n_columns: usize) -> usize {
+    8 * (n_columns.div_ceil(64).max(1) + n_columns)
+}
+
+/// Pack the current record at `rec` (its slots) and its new strings at `buf[*str_at..]`.
+/// Ok(false): it does not fit (nothing of it counts).
+#[allow(clippy::too_many_arguments)]
+fn pack_record(
+    q: &influx_query,
+    r: &Record<'_>,
+    strings: &mut std::collections::HashMap<u64, (u32, u32)>,
+    buf: &mut [u8],
+    rec: usize,
+    str_at: &mut usize,
+    n_strings: &mut u32,
+) -> crate::Result<bool> {
+    let table = r.table();
+    let n = table.columns().len();
+    let words = n.div_ceil(64).max(1);
+    let (mark_at, mark_n) = (*str_at, *n_strings);
+    let mut added: Vec<u64> = Vec::new();
+    let slots = rec + 8 * words;
+    buf[rec..slots + 8 * n].fill(0);
+    for (j, col) in table.columns().iter().enumerate() {
+        let at = slots + 8 * j;
+        if r.is_null(j) {
+            buf[rec + 8 * (j / 64) + (j % 64) / 8] |= 1 << (j % 8);
+            continue;
+        }
+        let ty = col.column_type();
+        let v: u64 = match ty {
+            ColumnType::Double => r.get_f64(j)?.to_bits(),
+            ColumnType::Long => r.get_i64(j)? as u64,
+            ColumnType::ULong => r.get_u64(j)?,
+            ColumnType::Bool => u64::from(r.get_bool(j)?),
+            ColumnType::Time => {
+                let mut text = [0u8; RFC3339_NANOS_LEN];
+                write_rfc3339_nanos(r.get_time_ns(j)?, &mut text);
+                match intern(
+                    strings, buf, &text, TIME_FLAG, str_at, n_strings, &mut added,
+                )? {
+                    Some(k) => k,
+                    None => return Ok(undo(strings, added, str_at, n_strings, mark_at, mark_n)),
+                }
+            }
+            ColumnType::Duration => r.get_duration_ns(j)? as u64,
+            ColumnType::String | ColumnType::Unknown | ColumnType::Bytes => {
+                let owned;
+                let bytes: &[u8] = if ty == ColumnType::Bytes {
+                    let (p, len) = decode_bytes(q, r, j)?;
+                    // SAFETY: the query's buffer for column j, alive until the next decode.
+                    owned = unsafe { std::slice::from_raw_parts(p, len) }.to_vec();
+                    &owned
+                } else {
+                    r.get_str(j)?.as_bytes()
+                };
+                let flag = if ty == ColumnType::Bytes {
+                    BYTES_FLAG
+                } else {
+                    0
+                };
+                match intern(strings, buf, bytes, flag, str_at, n_strings, &mut added)? {
+                    Some(k) => k,
+                    None => return Ok(undo(strings, added, str_at, n_strings, mark_at, mark_n)),
+                }
+            }
+        };
+        buf[at..at + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    Ok(true)
+}
+
+/// Read many records of the current table in one call (the Python binding's query
+/// reader). `buf` (`capacity` bytes, 8-byte aligned) receives up to `max_records` records
+/// of R = 8 × (W + C) bytes each, C the table's column count and W = max(1, ⌈C / 64⌉),
+/// from offset 0, then, from offset `max_records` × R, the call's string table:
+/// `*n_strings` entries of a u32 length word (little-endian) and that many bytes, back to
+/// back; bit 31 of the word marks a BYTES cell's decoded bytes (else UTF-8 text), the low
+/// 31 bits are the length.
+/// A record is W null-mask words (bit j of word j / 64: column j is null, its slot 0) and
+/// C 8-byte little-endian slots, one per column: DOUBLE the double, LONG / TIME / DURATION
+/// the int64 (TIME, DURATION in ns), ULONG the uint64, BOOL 0 or 1, and STRING, UNKNOWN
+/// and BYTES (decoded) the index of the cell's bytes in the string table (equal texts of a
+/// call share one entry).
+///
+/// `*event`: INFLUX_QUERY_RECORD with `*n_records` ≥ 1 records of the current table (the
+/// one the last INFLUX_QUERY_TABLE described); INFLUX_QUERY_TABLE with none: a new table
+/// starts (influx_query_table() describes it; `max_records` × R of its own records fit
+/// from the next call); INFLUX_QUERY_END with none: the answer is complete. A call
+/// returns at the next table boundary, when `max_records` records are packed or when the
+/// next one does not fit (it is kept for the next call). A record that does not fit an
+/// empty call: INFLUX_ERR_INVALID_ARG, the record kept (call again with a larger buffer).
+/// Errors as influx_query_next() and influx_record_get_cells(); records packed before a
+/// failing one are returned first, the error by the next call. Strings are copies: the
+/// buffer stays valid after the next call on the query. May be mixed with
+/// influx_query_next() (which also returns a kept event first).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn influx_query_next_records(
+    query: *mut influx_query,
+    buf: *mut c_void,
+    capacity: usize,
+    max_records: usize,
+    n_records: *mut usize,
+    n_strings: *mut usize,
+    event: *mut influx_query_event,
+) -> influx_result {
+    result_of(|| {
+        if n_records.is_null() || n_strings.is_null() || event.is_null() {
+            return Err(Error::invalid_argument(
+                "n_records, n_strings or event is NULL",
+            ));
+        }
+        // SAFETY: all three are valid for writes (caller contract).
+        unsafe {
+            *n_records = 0;
+            *n_strings = 0;
+            *event = super::query::INFLUX_QUERY_END;
+        }
+        // SAFETY: caller contract.
+        let q =
+            unsafe { query.as_mut() }.ok_or_else(|| Error::invalid_argument("query is NULL"))?;
+        if buf.is_null() || capacity == 0 || max_records == 0 {
+            return Err(Error::invalid_argument(
+                "buf is NULL, or capacity or max_records is 0",
+            ));
+        }
+        // SAFETY: buf is valid for capacity bytes of writes (caller contract).
+        let buf = unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), capacity) };
+        let mut strings = std::mem::take(&mut q.strings);
+        strings.clear();
+        let (mut n, mut str_at, mut n_str) = (0usize, 0usize, 0u32);
+        let mut result = Ok(());
+        let mut ev_out = super::query::INFLUX_QUERY_RECORD;
+        while n < max_records {
+            let ev = match q.advance("influx_query_next_records") {
+                Ok(ev) => ev,
+                Err(e) if n > 0 => {
+                    // the records so far first; the error again from the next call
+                    let _ = e;
+                    break;
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            };
+            if ev != Event::Record {
+                if n > 0 {
+                    q.held = Some(ev);
+                } else {
+                    ev_out = event_code(ev);
+                }
+                break;
+            }
+            // Some(outcome) ends the call; the record is kept (held) unless it was packed
+            let (packed, stop): (bool, Option<crate::Result<()>>) = {
+                let Some(r) = q.cursor().and_then(|c| c.record()) else {
+                    result = Err(Error::internal("a RECORD event without a record"));
+                    break;
+                };
+                let size = record_size(r.table().columns().len());
+                match max_records.checked_mul(size).filter(|&b| b <= capacity) {
+                    None => (
+                        false,
+                        Some(Err(Error::invalid_argument(format!(
+                            "capacity {capacity}: max_records {max_records} records of {size} \
+                             bytes do not fit"
+                        )))),
+                    ),
+                    Some(region) => {
+                        if n == 0 {
+                            str_at = region;
+                        }
+                        match pack_record(
+                            q,
+                            &r,
+                            &mut strings,
+                            buf,
+                            n * size,
+                            &mut str_at,
+                            &mut n_str,
+                        ) {
+                            Ok(true) => (true, None),
+                            Ok(false) if n == 0 => (
+                                false,
+                                Some(Err(Error::invalid_argument(format!(
+                                    "capacity {capacity}: one record does not fit (its strings \
+                                     need up to {} bytes)",
+                                    record_strings_len(&r)
+                                )))),
+                            ),
+                            Ok(false) => (false, Some(Ok(()))),
+                            Err(e) if n == 0 => (false, Some(Err(e))),
+                            Err(_) => (false, Some(Ok(()))),
+                        }
+                    }
+                }
+            };
+            if packed {
+                n += 1;
+                continue;
+            }
+            q.held = Some(ev);
+            if let Some(Err(e)) = stop {
+                result = Err(e);
+            }
+            break;
+        }
+        q.strings = strings;
+        result?;
+        // SAFETY: as above.
+        unsafe {
+            *n_records = n;
+            *n_strings = n_str as usize;
+            *event = if n > 0 {
+                super::query::INFLUX_QUERY_RECORD
+            } else {
+                ev_out
+            };
+        }
+        Ok(())
+    })
+}
+
+/// The bytes a record's string cells need in the string table (an upper bound).
+fn record_strings_len(r: &Record<'_>) -> usize {
+    (0..r.len())
+        .map(|j| r.text(j).ok().flatten().map_or(0, |t| 4 + t.len()))
+        .sum()
 }

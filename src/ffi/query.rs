@@ -143,13 +143,39 @@ pub struct influx_query {
     ended: Option<Ended>,
     /// Decoded BYTES cells of the current record, one buffer per column (reused).
     bytes: RefCell<Vec<Vec<u8>>>,
+    /// An event the cursor reached that influx_query_next_records() (ffi/py.rs) has not
+    /// handed out yet: the next influx_query_next() or influx_query_next_records() returns
+    /// it without reading further.
+    pub(super) held: Option<Event>,
+    /// influx_query_next_records(): the strings of one call (hash -> index, offset), reused.
+    pub(super) strings: std::collections::HashMap<u64, (u32, u32)>,
 }
 
 impl influx_query {
-    fn cursor(&self) -> Option<&QueryCursor> {
+    pub(super) fn cursor(&self) -> Option<&QueryCursor> {
         match &self.mode {
             Mode::Cursor(c) => Some(c),
             Mode::Raw(_) => None,
+        }
+    }
+
+    /// The next event: the held one if any, else the cursor's next (an error ends the
+    /// query and is kept for influx_query_error()). A raw query: INVALID_ARG.
+    pub(super) fn advance(&mut self, what: &str) -> crate::Result<Event> {
+        if let Some(ev) = self.held.take() {
+            return Ok(ev);
+        }
+        let Mode::Cursor(c) = &mut self.mode else {
+            return Err(Error::invalid_argument(format!(
+                "{what} on a raw query: use influx_query_read_raw"
+            )));
+        };
+        match c.next() {
+            Ok(ev) => Ok(ev),
+            Err(e) => {
+                self.end(&e);
+                Err(e)
+            }
         }
     }
 
@@ -410,6 +436,8 @@ unsafe fn open_with(
         mode,
         ended: None,
         bytes: RefCell::new(Vec::new()),
+        held: None,
+        strings: std::collections::HashMap::new(),
     });
     // SAFETY: as above.
     unsafe { *out = Box::into_raw(q) };
@@ -494,26 +522,18 @@ pub extern "C" fn influx_query_next(
         let event =
             unsafe { event.as_mut() }.ok_or_else(|| Error::invalid_argument("event is NULL"))?;
         *event = INFLUX_QUERY_END;
-        let Mode::Cursor(c) = &mut q.mode else {
-            return Err(Error::invalid_argument(
-                "influx_query_next on a raw query: use influx_query_read_raw",
-            ));
-        };
-        match c.next() {
-            Ok(ev) => {
-                *event = match ev {
-                    Event::End => INFLUX_QUERY_END,
-                    Event::Table => INFLUX_QUERY_TABLE,
-                    Event::Record => INFLUX_QUERY_RECORD,
-                };
-                Ok(())
-            }
-            Err(e) => {
-                q.end(&e);
-                Err(e)
-            }
-        }
+        *event = event_code(q.advance("influx_query_next")?);
+        Ok(())
     })
+}
+
+/// The C code of a cursor event.
+pub(super) fn event_code(ev: Event) -> influx_query_event {
+    match ev {
+        Event::End => INFLUX_QUERY_END,
+        Event::Table => INFLUX_QUERY_TABLE,
+        Event::Record => INFLUX_QUERY_RECORD,
+    }
 }
 
 /// Raw query only: copy up to `capacity` (> 0) bytes of the (decompressed) body into buf;
@@ -922,7 +942,7 @@ pub extern "C" fn influx_record_get_str(
 }
 
 /// Decode a BYTES cell into the query's buffer for `column`; its address and length.
-fn decode_bytes(
+pub(super) fn decode_bytes(
     q: &influx_query,
     r: &Record<'_>,
     column: usize,

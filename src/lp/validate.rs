@@ -86,6 +86,38 @@ fn refused(line: usize, why: Why) -> Error {
     ))
 }
 
+/// Bytes that end (or need a look in) a token: space, `\n`, `\r`, `\\`, NUL and `extra`.
+const fn stop_table(extra: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[0] = true;
+    let mut k = 0;
+    while k < extra.len() {
+        t[extra[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
+/// A timestamp.
+const STOP_NONE: [bool; 256] = stop_table(b"");
+/// A measurement, tag value or field value.
+const STOP_COMMA: [bool; 256] = stop_table(b",");
+/// A tag or field key.
+const STOP_KEY: [bool; 256] = stop_table(b",=");
+/// Inside a string field value: the bytes looked at one by one.
+const STOP_STRING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[0] = true;
+    t
+};
+
 struct Parser<'a> {
     d: &'a [u8],
     i: usize,
@@ -123,29 +155,41 @@ impl Parser<'_> {
     }
 
     /// Scan a name or unquoted value up to (not including) an unescaped byte of `stops`, a
-    /// line end or a space; returns its bytes.
-    fn token(&mut self, stops: &[u8]) -> std::result::Result<&[u8], Why> {
+    /// line end or a space; returns its bytes. `stops` is one of the [`STOP_NONE`],
+    /// [`STOP_COMMA`], [`STOP_KEY`] tables: the bytes that end the token, with the space, `\n`,
+    /// `\r`, `\\` and NUL, which are looked at one by one below; every other byte is skipped in
+    /// one table lookup.
+    fn token(&mut self, stops: &[bool; 256]) -> std::result::Result<&[u8], Why> {
         let start = self.i;
-        while let Some(b) = self.peek() {
+        let d = self.d;
+        let mut i = self.i;
+        loop {
+            while i < d.len() && !stops[d[i] as usize] {
+                i += 1;
+            }
+            let Some(&b) = d.get(i) else { break };
             match b {
-                0 => return Err("it has a NUL byte"),
-                b'\\' => match self.d.get(self.i + 1) {
+                0 => {
+                    self.i = i;
+                    return Err("it has a NUL byte");
+                }
+                b'\\' => match d.get(i + 1) {
                     Some(0) => return Err("it has a NUL byte"),
                     Some(b'\n') | None => return Err("a backslash ends the line"),
-                    Some(_) => self.i += 2,
+                    Some(_) => i += 2,
                 },
-                b' ' | b'\n' => break,
-                _ if self.at_eol() => break,
-                _ if stops.contains(&b) => break,
-                _ => self.i += 1,
+                // a \r ends the line only before \n or the end of the text
+                b'\r' if !matches!(d.get(i + 1), None | Some(b'\n')) => i += 1,
+                _ => break,
             }
         }
-        Ok(&self.d[start..self.i])
+        self.i = i;
+        Ok(&d[start..i])
     }
 
     fn data_line(&mut self) -> std::result::Result<(), Why> {
         // measurement
-        if self.token(b",")?.is_empty() {
+        if self.token(&STOP_COMMA)?.is_empty() {
             return Err("the measurement is empty");
         }
         // tags
@@ -153,7 +197,7 @@ impl Parser<'_> {
         while self.peek() == Some(b',') {
             self.i += 1;
             let start = self.i;
-            let key = self.token(b",=")?;
+            let key = self.token(&STOP_KEY)?;
             if key.is_empty() {
                 return Err("a tag key is empty");
             }
@@ -170,7 +214,7 @@ impl Parser<'_> {
                 return Err("a tag has no '=' and value");
             }
             self.i += 1;
-            if self.token(b",")?.is_empty() {
+            if self.token(&STOP_COMMA)?.is_empty() {
                 return Err("a tag value is empty");
             }
         }
@@ -180,7 +224,7 @@ impl Parser<'_> {
         }
         // fields
         loop {
-            if self.token(b",=")?.is_empty() {
+            if self.token(&STOP_KEY)?.is_empty() {
                 return Err("a field key is empty");
             }
             if self.peek() != Some(b'=') {
@@ -196,12 +240,8 @@ impl Parser<'_> {
         // timestamp
         self.skip(|b| b == b' ');
         if !self.at_eol() {
-            let t = self.token(b"")?;
-            let time = std::str::from_utf8(t)
-                .ok()
-                .filter(|_| is_int(t, true))
-                .and_then(|s| s.parse::<i64>().ok())
-                .ok_or("the timestamp is not an integer")?;
+            let t = self.token(&STOP_NONE)?;
+            let time = parse_i64(t).ok_or("the timestamp is not an integer")?;
             match time.checked_mul(self.precision.nanos_per_unit()) {
                 Some(ns) if (MIN_TIME_NS..=MAX_TIME_NS).contains(&ns) => {}
                 _ => {
@@ -227,7 +267,11 @@ impl Parser<'_> {
     fn field_value(&mut self) -> std::result::Result<(), Why> {
         if self.peek() == Some(b'"') {
             self.i += 1;
+            let d = self.d;
             loop {
+                while self.i < d.len() && !STOP_STRING[d[self.i] as usize] {
+                    self.i += 1;
+                }
                 match self.peek() {
                     None => return Err("a string field value has no closing '\"'"),
                     Some(0) => return Err("it has a NUL byte"),
@@ -235,11 +279,11 @@ impl Parser<'_> {
                         self.i += 1;
                         break;
                     }
-                    Some(b'\\') if self.i + 1 < self.d.len() => {
-                        if self.d[self.i + 1] == 0 {
+                    Some(b'\\') if self.i + 1 < d.len() => {
+                        if d[self.i + 1] == 0 {
                             return Err("it has a NUL byte");
                         }
-                        if self.d[self.i + 1] == b'\n' {
+                        if d[self.i + 1] == b'\n' {
                             self.line += 1;
                         }
                         self.i += 2;
@@ -256,7 +300,7 @@ impl Parser<'_> {
             }
             return Ok(());
         }
-        let v = self.token(b",")?;
+        let v = self.token(&STOP_COMMA)?;
         if v.is_empty() {
             return Err("a field value is empty");
         }
@@ -277,7 +321,68 @@ fn is_int(s: &[u8], signed: bool) -> bool {
     !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
 }
 
+/// An integer of decimal digits with an optional leading `-`, as `str::parse::<i64>` reads
+/// it (None: not such text, or out of range). Up to 19 digits (every timestamp) are summed
+/// here; longer text goes to `parse`.
+fn parse_i64(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if digits.len() > 19 {
+        return std::str::from_utf8(s).ok()?.parse::<i64>().ok();
+    }
+    let mut v = 0u64;
+    for &b in digits {
+        v = v * 10 + u64::from(b - b'0'); // 19 digits fit a u64
+    }
+    if neg {
+        0i64.checked_sub_unsigned(v)
+    } else {
+        i64::try_from(v).ok()
+    }
+}
+
+/// The common field values without a full parse: an integer (`i`, `u`) short enough that it
+/// cannot overflow, or a plain decimal `[-]digits[.digits]` short enough to be finite. Some
+/// (answer) when sure, None for the full check.
+fn quick_field_number(v: &[u8]) -> Option<bool> {
+    let (last, body) = v.split_last()?;
+    let (body, max, signed) = match last {
+        b'i' => (body, 18, true),
+        b'u' => (body, 19, false),
+        _ => (v, 300, true),
+    };
+    let digits = match body.split_first() {
+        Some((b'-', rest)) if signed => rest,
+        _ => body,
+    };
+    if digits.is_empty() || digits.len() > max {
+        return None;
+    }
+    if matches!(last, b'i' | b'u') {
+        return digits.iter().all(u8::is_ascii_digit).then_some(true);
+    }
+    // a float: digits, one optional '.', at least one digit
+    let mut dot = false;
+    let mut any = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => any = true,
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    any.then_some(true)
+}
+
 fn is_field_number_or_bool(v: &[u8]) -> bool {
+    if let Some(ok) = quick_field_number(v) {
+        return ok;
+    }
     let text = std::str::from_utf8(v).unwrap_or("");
     match v.split_last() {
         Some((b'i', n)) => is_int(n, true) && text[..n.len()].parse::<i64>().is_ok(),
@@ -376,6 +481,39 @@ mod tests {
         refused_at(b"m,t=a,u=b,t=c f=1", 1);
         refused_at(b"m f=1 9223372036854775807", 1);
         refused_at(b"m f=1 -9223372036854775807", 1);
+        // the timestamp and number forms the quick paths read, at their edges
+        for bad in [
+            &b"m f=1 9223372036854775808"[..],
+            b"m f=1 -9223372036854775809",
+            b"m f=1 99999999999999999999",
+            b"m f=1 +000000000000000000001",
+            b"m f=1 12-3",
+            b"m f=1 -",
+            b"m f=1 1.5",
+            b"m f=.",
+            b"m f=-",
+            b"m f=1..",
+            b"m f=1-",
+            b"m f=--1",
+            b"m f=1.2i",
+            b"m f=-1u",
+            b"m f=i",
+            b"m f=-i",
+            b"m f=1e999",
+            b"m f=18446744073709551616u",
+            b"m f=-9223372036854775809i",
+        ] {
+            refused_at(bad, 1);
+        }
+        for good in [
+            &b"m f=1 -0"[..],
+            b"m f=1 0000000000000000000001",
+            b"m f=1.,g=.5,h=-.5,i=-0.0,j=1e10,k=-1E-3",
+            b"m f=999999999999999999i,g=-9223372036854775808i,h=9223372036854775807i",
+            b"m f=9999999999999999999u,g=18446744073709551615u,h=0u",
+        ] {
+            validate_lines(good, Precision::Ns).unwrap();
+        }
         let e = validate_lines(b"m f=1 1700000000000", Precision::S).unwrap_err();
         assert!(
             e.message.contains("line 1: the timestamp is outside"),

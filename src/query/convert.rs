@@ -211,21 +211,41 @@ fn parse_time_i128(s: &[u8]) -> Option<i128> {
 /// Writes `ns` since the epoch as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` (UTC, always 9 fraction
 /// digits: the seed's `DateTimeLiteral` form).
 pub fn format_rfc3339_nanos(ns: i64) -> String {
+    let mut out = [0u8; RFC3339_NANOS_LEN];
+    write_rfc3339_nanos(ns, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Bytes of [`write_rfc3339_nanos`]'s text (every int64 time is in years 1677..=2262).
+pub const RFC3339_NANOS_LEN: usize = 30;
+
+/// [`format_rfc3339_nanos`] into a buffer, without allocating.
+pub fn write_rfc3339_nanos(ns: i64, out: &mut [u8; RFC3339_NANOS_LEN]) {
     let secs = ns.div_euclid(1_000_000_000);
-    let nanos = ns.rem_euclid(1_000_000_000);
+    let nanos = ns.rem_euclid(1_000_000_000) as u64;
     let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
+    let sod = secs.rem_euclid(86_400) as u64;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
-        y,
-        m,
-        d,
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60,
-        nanos
-    )
+    fn put(out: &mut [u8], mut v: u64) {
+        for b in out.iter_mut().rev() {
+            *b = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    }
+    put(&mut out[0..4], y as u64);
+    out[4] = b'-';
+    put(&mut out[5..7], u64::from(m));
+    out[7] = b'-';
+    put(&mut out[8..10], u64::from(d));
+    out[10] = b'T';
+    put(&mut out[11..13], sod / 3600);
+    out[13] = b':';
+    put(&mut out[14..16], sod % 3600 / 60);
+    out[16] = b':';
+    put(&mut out[17..19], sod % 60);
+    out[19] = b'.';
+    put(&mut out[20..29], nanos);
+    out[29] = b'Z';
 }
 
 /// `duration`: integer nanoseconds `[+-]?[0-9]+`, or Go syntax: an optional sign, then one or

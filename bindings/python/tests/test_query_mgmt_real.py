@@ -115,3 +115,74 @@ def test_async_client_writes_and_queries_off_the_loop(server, bucket):
             return ok, sum(len(t.records) for t in tables), n, ticks
     ok, n_tables, n_stream, ticks = asyncio.run(main())
     assert ok is True and n_tables == 20000 and n_stream == 20000 and ticks > 1
+
+
+_EVERY_TYPE = (
+    'import "csv"\n'
+    'csv.from(csv: "#datatype,string,long,dateTime:RFC3339,double,long,unsignedLong,boolean,string,string\n'
+    '#group,false,false,false,false,false,false,false,true,false\n'
+    '#default,_result,,,,,,,,\n'
+    ',result,table,_time,d,l,u,b,tag,s\n'
+    ',,0,2021-01-01T00:00:00.123456789Z,1.5,-7,18446744073709551615,true,x,hello\n'
+    ',,0,1969-12-31T23:59:59.999999999Z,,,,,x,\n'
+    ',,0,2021-01-01T00:00:01Z,-0.0,0,0,false,x,hé\n'
+    ',,1,2021-01-01T00:00:02Z,2,3,4,true,y,x\n'
+    '")'
+)
+
+
+def _seed_and_ours(server, flux, how, helper=None):
+    """The seed's and the binding's answer to the same query (optionally a date helper set
+    on both)."""
+    import influxdb_client as seed
+    from influxdb_client.client.util import date_utils as seed_dates
+    from influxdb_client_c.client.util import date_utils as our_dates
+    from influxdb_client_c import InfluxDBClient
+    url, token, org = server["url"], server["token"], server["org"]
+    saved = seed_dates.date_helper, our_dates.date_helper
+    try:
+        if helper is not None:
+            seed_dates.date_helper, our_dates.date_helper = helper[0](), helper[1]()
+        with seed.InfluxDBClient(url=url, token=token, org=org) as s, \
+                InfluxDBClient(url=url, token=token, org=org) as o:
+            return how(s.query_api(), flux), how(o.query_api(), flux)
+    finally:
+        seed_dates.date_helper, our_dates.date_helper = saved
+
+
+@pytest.mark.parametrize("helper", [None, "pandas"])
+def test_records_of_every_type_as_the_seed_builds_them(server, helper):
+    """Every column type, nulls, a negative time, two tables: query(), query_stream() and
+    query_data_frame() as the seed's (with the default and the pandas date helper)."""
+    if helper == "pandas":
+        from influxdb_client.client.util.date_utils_pandas import PandasDateTimeHelper as SeedH
+        from influxdb_client_c.client.util.date_utils_pandas import PandasDateTimeHelper as OurH
+        helper = (SeedH, OurH)
+    seed_t, our_t = _seed_and_ours(server, _EVERY_TYPE, lambda q, f: q.query(f), helper)
+    assert len(seed_t) == len(our_t) == 2
+    for st, ot in zip(seed_t, our_t):
+        assert [vars(c) for c in st.columns] == [vars(c) for c in ot.columns]
+        assert [(r.table, r.values, r.row) for r in st.records] == [(r.table, r.values, r.row) for r in ot.records]
+        for sr, orr in zip(st.records, ot.records):
+            assert [type(v) for v in sr.row] == [type(v) for v in orr.row]
+    seed_s, our_s = _seed_and_ours(server, _EVERY_TYPE, lambda q, f: [(r.table, r.values) for r in q.query_stream(f)],
+                                   helper)
+    assert seed_s == our_s and len(our_s) == 4
+
+
+def test_wide_tables_and_many_batches_as_the_seed(server, client, bucket):
+    """A table of 70 columns (two null-mask words) with nulls, and 5,000 records (several C
+    batches and table boundaries): the same records as the seed's."""
+    with client.write_api(write_options=SYNCHRONOUS) as w:
+        w.write(bucket, record=[f"wide,k=a f{j}={i}i 17000000{i:02d}000000000" for i in range(5) for j in range(70)
+                                if (i + j) % 7])
+        w.write(bucket, record=[f"many,h=h{i % 3} v={i}i,s=\"s{i % 10}\" {1_700_000_000_000_000_000 + i}"
+                                for i in range(5000)])
+    src = f'from(bucket:"{bucket}") |> range(start: 0, stop: 2030-01-01T00:00:00Z)'
+    wide = (f'{src} |> filter(fn: (r) => r._measurement == "wide") '
+            f'|> pivot(rowKey:["_time"], columnKey: ["_field"], valueColumn: "_value")')
+    many = f'{src} |> filter(fn: (r) => r._measurement == "many")'
+    for flux, count in ((wide, 5), (many, 10000)):
+        s, o = _seed_and_ours(server, flux, lambda q, f: [(r.table, r.values, r.row) for r in q.query_stream(f)])
+        assert len(o) == count
+        assert s == o

@@ -2,7 +2,7 @@
 
 The C library sends the request, reads the annotated CSV and converts each cell; this module
 builds the seed's FluxTable / FluxRecord objects from the converted cells (one C call per
-record for all of its cells) and DataFrames from them.
+batch of records: influx_query_next_records) and DataFrames from them.
 """
 
 import ctypes
@@ -47,15 +47,6 @@ class Dialect(object):
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_CELL = ctypes.sizeof(C.influx_cell)
-_VAL_OFF = C.influx_cell.v.offset
-_DATA_OFF = C.influx_cell.data.offset
-_LEN_OFF = C.influx_cell.len.offset
-_NULL_OFF = C.influx_cell.null.offset
-_CELL_FMT = {  # struct code of the union per column type
-    C.INFLUX_COL_DOUBLE: "d", C.INFLUX_COL_LONG: "q", C.INFLUX_COL_ULONG: "Q", C.INFLUX_COL_BOOL: "?7x",
-    C.INFLUX_COL_TIME: "q", C.INFLUX_COL_DURATION: "q",
-}
 
 
 # ------------------------------------------------------------------ params (seed _parm_to_extern_ast)
@@ -183,25 +174,41 @@ class _Cursor:
         return buf.raw[:got.value]
 
     def records(self, on_table=None):
-        """Yield (table_index, FluxTable, labels, row list) per record."""
+        """Yield (FluxTable, FluxRecord) per record (the record's ``row`` set too).
+
+        Records come many per C call (influx_query_next_records): per record a null mask and
+        one 8-byte slot per column, then the call's string table (texts, RFC 3339 times and
+        bytes, each once per call). A row is built from one ``struct.iter_unpack`` tuple."""
         q = self.q
-        ev = ctypes.c_int()
-        evref = ctypes.byref(ev)
-        nxt = lib.influx_query_next
-        get_cells = lib.influx_record_get_cells
-        rec_of = lib.influx_query_record
-        string_at = ctypes.string_at
+        cap = _BATCH_BYTES
+        buf = (ctypes.c_uint64 * (cap // 8))()
+        mv = memoryview(buf).cast("B")
+        n_rec, n_str, ev = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_int()
+        refs = (ctypes.byref(n_rec), ctypes.byref(n_str), ctypes.byref(ev))
+        nxt = lib.influx_query_next_records
         helper = get_date_helper()
-        default_dates = type(helper) is date_utils.DateHelper and \
-            getattr(helper.parse_date, "__name__", "") in ("fromisoformat", "parse_datetime", "parse")
+        parse_time = _time_parser(helper)
         text_cache = {}
+        build = slow = None
+        index = table = labels = None
+        max_rec = region = size = 0
+        iter_unpack, unpack_len = struct.iter_unpack, _U32.unpack_from
         while True:
-            rc = nxt(q, evref)
+            rc = nxt(q, buf, cap, max_rec or 1, *refs)
             if rc:
+                if rc == C.INFLUX_ERR_INVALID_ARG and "does not fit" in last_error()[0] and cap < _MAX_BATCH_BYTES:
+                    # one record larger than the buffer (it is kept): a larger buffer
+                    cap *= 4
+                    buf = (ctypes.c_uint64 * (cap // 8))()
+                    mv = memoryview(buf).cast("B")
+                    max_rec = min(_BATCH_RECORDS, cap // (2 * size)) if size else 0
+                    region = max_rec * size
+                    continue
                 self._fail(rc)
-            if ev.value == C.INFLUX_QUERY_END:
+            e = ev.value
+            if e == C.INFLUX_QUERY_END:
                 return
-            if ev.value == C.INFLUX_QUERY_TABLE:
+            if e == C.INFLUX_QUERY_TABLE:
                 t = lib.influx_query_table(q)
                 n = lib.influx_table_column_count(t)
                 table = FluxTable()
@@ -216,85 +223,111 @@ class _Cursor:
                 index = lib.influx_table_index(t)
                 new_block = bool(lib.influx_table_new_block(t))
                 labels = [c.label for c in table.columns]
-                cells = (C.influx_cell * max(n, 1))()
-                fmt = "<" + "".join(
-                    f"{_NULL_OFF}x?{_VAL_OFF - _NULL_OFF - 1}x{_CELL_FMT.get(ty, 'Q')}QQ" for ty in types)
-                unpack = struct.Struct(fmt).unpack_from
-                view = (ctypes.c_char * (_CELL * max(n, 1))).from_address(ctypes.addressof(cells))
-                str_cols = [k * 4 for k, ty in enumerate(types) if ty == C.INFLUX_COL_STRING]
-                other = [(k * 4, _converter(ty, helper, default_dates)) for k, ty in enumerate(types)
-                         if ty != C.INFLUX_COL_STRING]
+                words = max(1, (n + 63) // 64)
+                size = 8 * (words + n)
+                if 2 * size > cap:
+                    cap = 2 * size
+                    buf = (ctypes.c_uint64 * (cap // 8))()
+                    mv = memoryview(buf).cast("B")
+                max_rec = min(_BATCH_RECORDS, cap // (2 * size))
+                region = max_rec * size
+                fmt, build, slow = _row_builder(types, words, labels, index)
                 if on_table is not None:
                     on_table(index, table, new_block)
                 continue
-            rc = get_cells(rec_of(q), cells, n)
-            if rc:
-                self._fail(rc)
-            raw = unpack(view)
-            row = [None] * n
-            if str_cols:
-                # the strings live in the record's row buffer: read their span once, then slice
-                live = [k for k in str_cols if not raw[k] and raw[k + 3]]
-                lo = min((raw[k + 2] for k in live), default=0)
-                hi = max((raw[k + 2] + raw[k + 3] for k in live), default=0)
-                # a #default text may live outside the row: one read only when the span is close
-                together = hi - lo <= 2 * sum(raw[k + 3] for k in live) + 1024
-                span = string_at(lo, hi - lo) if together and hi > lo else b""
-                for k in str_cols:
-                    if raw[k]:
-                        continue
-                    if not raw[k + 3]:
-                        row[k >> 2] = ""
-                        continue
-                    if together:
-                        b = span[raw[k + 2] - lo:raw[k + 2] - lo + raw[k + 3]]
-                    else:
-                        b = string_at(raw[k + 2], raw[k + 3])
+            # the call's string table: texts, times (converted once per call) and bytes
+            strs = []
+            append = strs.append
+            o = region
+            for _ in range(n_str.value):
+                w = unpack_len(mv, o)[0]
+                ln = w & 0x3FFFFFFF
+                b = mv[o + 4:o + 4 + ln]
+                o += 4 + ln
+                kind = w >> 30
+                if kind == 0:
+                    b = bytes(b)
                     s_ = text_cache.get(b)
                     if s_ is None:
                         s_ = b.decode("utf-8", "replace")
                         if len(text_cache) < 4096:
                             text_cache[b] = s_
-                    row[k >> 2] = s_
-            for k, conv in other:
-                if not raw[k]:
-                    row[k >> 2] = conv(raw[k + 1], raw[k + 2], raw[k + 3])
-            yield index, table, labels, row
+                    append(s_)
+                elif kind == 1:
+                    append(parse_time(str(b, "ascii")))
+                else:
+                    append(bytes(b))
+            for tup in iter_unpack(fmt, mv[:n_rec.value * size]):
+                yield table, (slow(tup, strs) if tup[0] else build(tup, strs))
 
 
-def _string(_v, data, length):
-    return ctypes.string_at(data, length).decode("utf-8", "replace") if length else ""
+_BATCH_BYTES = 1 << 18          # one C call fills up to this much
+_MAX_BATCH_BYTES = 1 << 30      # a record larger than this is an error
+_BATCH_RECORDS = 1024           # records per call at most
+_U32 = struct.Struct("<I")
+_SLOT = {  # struct code of the 8-byte slot per column type
+    C.INFLUX_COL_DOUBLE: "d", C.INFLUX_COL_LONG: "q", C.INFLUX_COL_ULONG: "Q", C.INFLUX_COL_BOOL: "?7x",
+    C.INFLUX_COL_TIME: "Q", C.INFLUX_COL_DURATION: "q", C.INFLUX_COL_STRING: "Q", C.INFLUX_COL_BYTES: "Q",
+    C.INFLUX_COL_UNKNOWN: "Q",
+}
+# the columns whose slot is an index into the string table (times: their converted value)
+_INDEXED = (C.INFLUX_COL_STRING, C.INFLUX_COL_TIME, C.INFLUX_COL_BYTES)
 
 
-def _bytes(_v, data, length):
-    return ctypes.string_at(data, length) if length else b""
+def _row_builder(types, words, labels, index):
+    """The struct format of a record, and two functions (tuple, strings) -> FluxRecord (its
+    ``values`` and ``row``): one for a record without nulls (a dict display with the labels
+    as constant keys, generated per table), one that looks at the null mask."""
+    fmt = "<" + "Q" * words + "".join(_SLOT.get(ty, "Q") for ty in types)
+    n = len(types)
+    exprs = []
+    for j, ty in enumerate(types):
+        k = words + j
+        if ty in _INDEXED:
+            exprs.append(f"S[t[{k}]]")
+        elif ty in _SLOT and ty != C.INFLUX_COL_UNKNOWN:
+            exprs.append(f"t[{k}]")
+        else:
+            exprs.append("None")  # a datatype the seed does not know: None
+    ns = {"R": FluxRecord, "I": index, "L": labels}
+    if len(set(labels)) == n:
+        keys = ", ".join(f"{lab!r}: {e}" for lab, e in zip(labels, exprs))
+        src = (f"def build(t, S):\n    v = {{{keys}}}\n    r = R(I, v)\n"
+               f"    r.row = list(v.values())\n    return r\n")
+    else:  # a label twice: values as dict(zip()) makes them (the last value wins)
+        src = (f"def build(t, S):\n    row = [{', '.join(exprs)}]\n    r = R(I, dict(zip(L, row)))\n"
+               f"    r.row = row\n    return r\n")
+    exec(src, ns)  # noqa: S102 - a generated dict display, as namedtuple generates code
+    build = ns["build"]
+    kinds = [2 if ty in _INDEXED else (1 if ty in _SLOT and ty != C.INFLUX_COL_UNKNOWN else 0) for ty in types]
+
+    def slow(t, S):
+        row = [None] * n
+        for j in range(n):
+            if (t[j >> 6] >> (j & 63)) & 1:
+                continue
+            kind = kinds[j]
+            if kind == 2:
+                row[j] = S[t[words + j]]
+            elif kind == 1:
+                row[j] = t[words + j]
+        r = FluxRecord(index, dict(zip(labels, row)))
+        r.row = row
+        return r
+    return fmt, build, slow
 
 
-def _converter(ty, helper, default_dates):
-    if ty == C.INFLUX_COL_STRING:
-        return _string
-    if ty in (C.INFLUX_COL_DOUBLE, C.INFLUX_COL_LONG, C.INFLUX_COL_ULONG, C.INFLUX_COL_BOOL,
-              C.INFLUX_COL_DURATION):
-        return lambda v, _d, _n: v
-    if ty == C.INFLUX_COL_TIME:
-        if default_dates:
-            memo = [None, None]  # _start/_stop repeat: keep the last conversion
-
-            def conv_time(v, _d, _n):
-                if v != memo[0]:
-                    memo[0], memo[1] = v, _EPOCH + timedelta(microseconds=v // 1000)
-                return memo[1]
-            return conv_time
-        # a user's date helper (e.g. PandasDateTimeHelper) parses the RFC 3339 text
-        return lambda v, _d, _n: helper.parse_date(_ns_text(v))
-    if ty == C.INFLUX_COL_BYTES:
-        return _bytes
-    return lambda _v, _d, _n: None  # a datatype the seed does not know: None
-
-
-def _ns_text(ns):
-    secs, frac = divmod(ns, 1_000_000_000)
-    return (_EPOCH + timedelta(seconds=secs)).strftime('%Y-%m-%dT%H:%M:%S') + f".{frac:09d}Z"
+def _time_parser(helper):
+    """RFC 3339 text (9 fraction digits, Z) -> the seed's value: the date helper's parse_date
+    (datetime.fromisoformat, ciso8601 or a user's helper, e.g. pandas Timestamps)."""
+    parse = helper.parse_date
+    if type(helper) is date_utils.DateHelper and getattr(parse, "__name__", "") == "parse":
+        # dateutil (Python < 3.11 without ciso8601): the same datetime, read directly
+        def fixed(text):
+            return datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                            int(text[14:16]), int(text[17:19]), int(text[20:26]), tzinfo=timezone.utc)
+        return fixed
+    return parse
 
 
 class _RawResponse:
@@ -373,12 +406,16 @@ class QueryApi(object):
         return _Cursor(self._influxdb_client, self._org(org), query, params, self._profilers(), dialect)
 
     def _records(self, cursor, on_table=None):
+        """(FluxTable, FluxRecord) per record; profiler results go to the profiler callback."""
         profilers = self._profilers()
+        if not profilers:
+            return cursor.records(on_table)
+        return self._without_profilers(cursor.records(on_table))
+
+    def _without_profilers(self, records):
         callback = self._query_options.profiler_callback if self._query_options else None
-        for index, table, labels, row in cursor.records(on_table):
-            rec = FluxRecord(index, dict(zip(labels, row)))
-            rec.row = row
-            if profilers and str(rec.values.get("_measurement", "")).startswith("profiler/"):
+        for table, rec in records:
+            if str(rec.values.get("_measurement", "")).startswith("profiler/"):
                 if callback:
                     callback(rec)
                 else:

@@ -1,1 +1,0 @@
-"""The client modules (the seed's influxdb_client.client)."""
