@@ -1318,6 +1318,14 @@ influx_result influx_retry_backoff_range(double retry_interval_s, uint32_t expon
 influx_result influx_query_next_records(struct influx_query *query, void *buf, size_t capacity, size_t max_records, size_t *n_records, size_t *n_strings, influx_query_event *event);
 
 /*
+ Add the packed points `data` (`len` bytes, influx_lines_add_packed()'s format) to `lines`
+ and write the buffer's lines to `bucket` / `org` (influx_write_lines()), in one call: the
+ binding's `write()` of Points. Results as the two calls'; all or nothing: on error
+ nothing is written and `lines` holds what it held before the call.
+ */
+influx_result influx_write_packed(struct influx_write_api *api, const char *bucket, const char *org, struct influx_lines *lines, const uint8_t *data, size_t len);
+
+/*
  New, empty bind parameters. Free with influx_query_params_free().
  */
 struct influx_query_params *influx_query_params_new(void);

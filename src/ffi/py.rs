@@ -7,6 +7,8 @@
 //! - [`influx_query_next_records`]: many records of a query's current table converted and
 //!   packed into one caller buffer (fixed-size slots and a string table), so reading a
 //!   record costs no C call of its own.
+//! - [`influx_write_packed`]: packed points added to a line buffer and written, one call per
+//!   `write()` of the binding (a Point per call is the seed's common loop).
 //! - [`influx_retry_backoff_range`]: the seed's backoff range for retry k, as the write API
 //!   computes it, for the binding's `WritesRetry` (the seed's configuration class).
 
@@ -616,4 +618,109 @@ fn record_strings_len(r: &Record<'_>) -> usize {
     (0..r.len())
         .map(|j| r.text(j).ok().flatten().map_or(0, |t| 4 + t.len()))
         .sum()
+}
+
+/// Add the packed points `data` (`len` bytes, influx_lines_add_packed()'s format) to `lines`
+/// and write the buffer's lines to `bucket` / `org` (influx_write_lines()), in one call: the
+/// binding's `write()` of Points. Results as the two calls'; all or nothing: on error
+/// nothing is written and `lines` holds what it held before the call.
+#[no_mangle]
+pub extern "C" fn influx_write_packed(
+    api: *mut super::influx_write_api,
+    bucket: *const c_char,
+    org: *const c_char,
+    lines: *mut influx_lines,
+    data: *const u8,
+    len: usize,
+) -> influx_result {
+    result_of(|| {
+        // SAFETY: caller contract for every pointer.
+        let (api, bucket, org) = unsafe { super::write::write_args(api, bucket, org) }?;
+        let lb = unsafe { super::lines::lines_mut(lines) }?;
+        // SAFETY: data is NULL (only with len 0) or valid for len bytes (caller contract).
+        let bytes = unsafe { array_arg(data, len, "data") }?;
+        let mark = lb.mark();
+        lb.add_packed(bytes)?;
+        api.write_lines(bucket, org, lb)
+            .inspect_err(|_| lb.truncate_to(mark))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{
+        influx_client_free, influx_client_new, influx_conf_new, influx_conf_set,
+        influx_lines_count, influx_lines_free, influx_lines_new, influx_write_api_close,
+        influx_write_api_new, INFLUX_ERR_BUFFER_FULL, INFLUX_ERR_INVALID_ARG,
+    };
+    use super::*;
+    use std::ptr::{null, null_mut};
+
+    /// A packed point: measurement "m", field v=i (i64), no time.
+    fn packed(out: &mut Vec<u8>, i: i64) {
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.push(b'm');
+        out.extend_from_slice(&0u32.to_le_bytes()); // no tags
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.push(b'v');
+        out.push(1);
+        out.extend_from_slice(&i.to_le_bytes());
+        out.push(0); // no time
+    }
+
+    #[test]
+    fn write_packed_is_all_or_nothing() {
+        let conf = influx_conf_new();
+        for (k, v) in [(c"url", c"http://127.0.0.1:9"), (c"org", c"o")] {
+            assert_eq!(
+                influx_conf_set(conf, k.as_ptr(), v.as_ptr(), null_mut(), 0),
+                0
+            );
+        }
+        let client = influx_client_new(conf, null_mut(), 0);
+        assert!(!client.is_null());
+        let w = influx_conf_new();
+        for (k, v) in [
+            (c"batch_size", c"2"),
+            (c"max_buffer_lines", c"3"),
+            (c"buffer_full_policy", c"reject"),
+            (c"flush_interval", c"600000"),
+            (c"max_close_wait", c"0"),
+        ] {
+            assert_eq!(influx_conf_set(w, k.as_ptr(), v.as_ptr(), null_mut(), 0), 0);
+        }
+        let api = influx_write_api_new(client, w, null_mut(), 0);
+        assert!(!api.is_null());
+        let lb = influx_lines_new(api, 0);
+        let mut two = Vec::new();
+        packed(&mut two, 1);
+        packed(&mut two, 2);
+        let b = c"b".as_ptr();
+        assert_eq!(
+            influx_write_packed(api, b, null(), lb, two.as_ptr(), two.len()),
+            0
+        );
+        assert_eq!(influx_lines_count(lb), 0);
+        // two more lines do not fit: nothing written, the buffer as it was
+        assert_eq!(
+            influx_write_packed(api, b, null(), lb, two.as_ptr(), two.len()),
+            INFLUX_ERR_BUFFER_FULL
+        );
+        assert_eq!(influx_lines_count(lb), 0);
+        // malformed packed data (truncated): nothing added
+        assert_eq!(
+            influx_write_packed(api, b, null(), lb, two.as_ptr(), two.len() - 3),
+            INFLUX_ERR_INVALID_ARG
+        );
+        assert_eq!(influx_lines_count(lb), 0);
+        // one fits
+        assert_eq!(
+            influx_write_packed(api, b, null(), lb, two.as_ptr(), two.len() / 2),
+            0
+        );
+        influx_lines_free(lb);
+        influx_write_api_close(api);
+        influx_client_free(client);
+    }
 }

@@ -220,6 +220,19 @@ impl LineBuffer {
         self.open = false;
     }
 
+    /// Where the complete lines end now, for [`LineBuffer::truncate_to`].
+    pub(crate) fn mark(&self) -> (usize, usize) {
+        (self.done, self.lines)
+    }
+
+    /// Drop the complete lines added after `mark` (no line may be open).
+    pub(crate) fn truncate_to(&mut self, mark: (usize, usize)) {
+        debug_assert!(!self.open);
+        self.end = mark.0;
+        self.done = mark.0;
+        self.lines = mark.1;
+    }
+
     /// Drop the open line, if any; complete lines stay.
     pub fn discard_line(&mut self) {
         self.end = self.done;

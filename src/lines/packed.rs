@@ -87,15 +87,13 @@ impl LineBuffer {
                 "the previous line is not finished: end or discard it before adding packed points",
             ));
         }
-        let mark = (self.done, self.lines);
+        let mark = self.mark();
         let mut r = Reader { b: data, at: 0 };
         let mut i = 0usize;
         while r.at < data.len() {
             if let Err(mut e) = self.add_one_packed(&mut r) {
                 self.discard_line();
-                self.end = mark.0;
-                self.done = mark.0;
-                self.lines = mark.1;
+                self.truncate_to(mark);
                 e.message = format!("point {i}: {}", e.message);
                 return Err(e);
             }

@@ -562,6 +562,9 @@ static void packed_points(void) {
     CHECK_RC(influx_lines_add_packed(l, NULL, 4, NULL), INFLUX_ERR_INVALID_ARG);
     CHECK_RC(influx_lines_add_packed(l, NULL, 0, &added), INFLUX_OK);
     CHECK(added == 0);
+    /* influx_write_packed (add + write in one call): a failed call leaves the buffer as it was */
+    CHECK_RC(influx_write_packed(NULL, "b", NULL, l, buf, len), INFLUX_ERR_INVALID_ARG);
+    CHECK(influx_lines_count(l) == 2);
     influx_lines_free(l);
 }
 

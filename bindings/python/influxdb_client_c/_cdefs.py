@@ -6,7 +6,7 @@ run the script after the header changes (the tests fail while this file is stale
 # flake8: noqa
 import ctypes
 
-HEADER_SHA256 = 'a3e6726b07910a1c2ad86184af5dc72c5ba2ba3599df010a8fc7137224f2e4a3'
+HEADER_SHA256 = '0972c6d3898c709634e522215f5af8ace98dfa7b9ff0c5e4d33b7260f45fca45'
 
 INFLUXDB_CLIENT_VERSION_MAJOR = 0
 INFLUXDB_CLIENT_VERSION_MINOR = 1
@@ -301,6 +301,7 @@ FUNCTIONS = {
     'influx_lines_add_columns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8)), ctypes.c_size_t, ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t)]),
     'influx_retry_backoff_range': (ctypes.c_int, [ctypes.c_double, ctypes.c_uint32, ctypes.c_double, ctypes.c_uint32, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double)]),
     'influx_query_next_records': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_int)]),
+    'influx_write_packed': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
     'influx_query_params_new': (ctypes.c_void_p, []),
     'influx_query_params_free': (None, [ctypes.c_void_p]),
     'influx_query_params_set_str': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),

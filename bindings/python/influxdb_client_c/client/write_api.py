@@ -27,6 +27,7 @@ logger = logging.getLogger('influxdb_client_c.client.write_api')
 _PRECISION_NAMES = {0: WritePrecision.NS, 1: WritePrecision.US, 2: WritePrecision.MS, 3: WritePrecision.S}
 # points packed per C call when a write() gets many: bounds the memory of one call
 _CHUNK_POINTS = 5000
+_write_packed = lib.influx_write_packed
 
 
 class WriteType(Enum):
@@ -245,17 +246,24 @@ class _WriteState:
         ev.wait()
 
     def lines(self, precision):
+        """This thread's line buffer for ``precision`` (a WritePrecision or INFLUX_PRECISION_*)."""
+        try:
+            return self.local.bufs[precision]
+        except (AttributeError, KeyError):
+            pass
         bufs = getattr(self.local, "bufs", None)
         if bufs is None:
             bufs = self.local.bufs = {}
-        lb = bufs.get(precision)
+        cp = precision if type(precision) is int else c_precision(precision)
+        lb = bufs.get(cp)
         if lb is None:
-            lb = lib.influx_lines_new(self.api, precision)
+            lb = lib.influx_lines_new(self.api, cp)
             if not lb:
                 raise error_from(C.INFLUX_ERR_INVALID_ARG)
-            bufs[precision] = lb
+            bufs[cp] = lb
             with self.lock:
                 self.line_buffers.append(lb)
+        bufs[precision] = lb
         return lb
 
     def close(self):
@@ -336,6 +344,7 @@ class WriteApi:
                                   None if sync else self._error_callback,
                                   None if sync else self._retry_callback, sync)
         self._finalizer = weakref.finalize(self, _WriteState.close, self._state)
+        self._names = {}  # (bucket, org) -> their bytes
         self._sync = sync
 
     # ---------------------------------------------------------------- writing
@@ -353,22 +362,27 @@ class WriteApi:
              data_frame_timestamp_timezone: how a DataFrame maps to points
         """
         org = org if org is not None else self._influxdb_client.org
-        if self._state.closed:
+        state = self._state
+        if state.closed:
             raise error_from(C.INFLUX_ERR_CLOSED, "the write API is closed")
         if record is None:
             return None
-        b_bucket, b_org = to_bytes(bucket), to_bytes(org)
-        if type(record) is Point:  # one point: the common loop of seed code, kept short
+        names = self._names
+        key = (bucket, org)
+        b_names = names.get(key)
+        if b_names is None:
+            if len(names) > 64:
+                names.clear()
+            b_names = names[key] = (to_bytes(bucket), to_bytes(org))
+        b_bucket, b_org = b_names
+        if type(record) is Point:  # one point: the common loop of seed code, one C call
             buf = bytearray()
-            pack_point(record, record._write_precision, buf)
-            lb = self._state.lines(c_precision(record._write_precision))
-            rc = lib.influx_lines_add_packed(lb, bytes(buf), len(buf), None)
-            if rc == 0:
-                rc = lib.influx_write_lines(self._state.api, b_bucket, b_org, lb)
+            prec = record._write_precision
+            pack_point(record, prec, buf)
+            lb = state.lines(prec)
+            rc = _write_packed(state.api, b_bucket, b_org, lb, bytes(buf), len(buf))
             if rc:
-                e = error_from(rc)
-                lib.influx_lines_clear(lb)
-                raise e
+                raise error_from(rc)
         elif type(record) is list and record and type(record[0]) in (str, bytes) and self._write_lines_list(
                 b_bucket, b_org, record, write_precision):
             pass
@@ -433,15 +447,10 @@ class WriteApi:
         for prec, buf in packed.items():
             if not buf:
                 continue
-            cp = c_precision(prec)
-            lb = self._state.lines(cp)
-            rc = lib.influx_lines_add_packed(lb, bytes(buf), len(buf), None)
-            if rc == 0:
-                rc = lib.influx_write_lines(self._state.api, bucket, org, lb)
+            lb = self._state.lines(prec)
+            rc = _write_packed(self._state.api, bucket, org, lb, bytes(buf), len(buf))
             if rc:
-                e = error_from(rc)
-                lib.influx_lines_clear(lb)
-                raise e
+                raise error_from(rc)
             buf.clear()
             counts[prec] = 0
 

@@ -247,29 +247,75 @@ def _field(k, v, field_types, out):
     return 1
 
 
-def pack_point(point, precision, out):
-    """Append ``point`` to ``out`` (a bytearray) in the packed format, its time in ``precision``."""
-    out += _key(point._name)
+_tag_cache = {}
+# most (key, value) pairs of str tags kept packed: tag values repeat (series); bounded memory
+_TAG_CACHE_MAX = 16384
+
+
+def _tag(item):
+    """The packed form of a tag (key, value); str pairs are cached."""
+    k, v = item
+    b = _key(k) + _s(v)
+    if type(v) is str and type(k) is str:
+        if len(_tag_cache) >= _TAG_CACHE_MAX:
+            _tag_cache.clear()
+        _tag_cache[item] = b
+    return b
+
+
+def pack_point(point, precision, out, _kc=_key_cache, _tc=_tag_cache, _F64=_F64, _I64=_I64, _U32=_U32,
+               _TRUE=_TRUE, _FALSE=_FALSE, _TIME=_TIME):
+    """Append ``point`` to ``out`` (a bytearray) in the packed format, its time in ``precision``.
+
+    The common cases (str tags seen before, float/int/bool fields without field_types, an int
+    time) take the inlined path; everything else goes through ``_field`` as before.
+    """
+    name = point._name
+    kb = _kc.get(name)
+    out += kb if kb is not None else _key(name)
     tags = point._tags
+    n_at = len(out)
+    out += b'\0\0\0\0'
     if tags:
-        n_at = len(out)
-        out += b'\0\0\0\0'
         n = 0
-        for k, v in tags.items():
-            if v is None:
-                continue
-            out += _key(k)
-            out += _s(v)
+        for item in tags.items():
+            try:
+                b = _tc.get(item)
+            except TypeError:  # an unhashable value: packed as its str(), not cached
+                b = None
+            if b is None:
+                if item[1] is None:
+                    continue
+                try:
+                    b = _tag(item)
+                except TypeError:
+                    b = _key(item[0]) + _s(item[1])
+            out += b
             n += 1
-        out[n_at:n_at + 4] = _U32(n)
-    else:
-        out += b'\0\0\0\0'
+        if n:
+            out[n_at:n_at + 4] = _U32(n)
     n_at = len(out)
     out += b'\0\0\0\0'
     n = 0
     ft = point._field_types
     for k, v in point._fields.items():
-        n += _field(k, v, ft, out)
+        t = type(v)
+        if t is float:
+            kb = _kc.get(k)
+            out += kb if kb is not None else _key(k)
+            out += _F64(0, v)
+        elif t is bool:
+            kb = _kc.get(k)
+            out += kb if kb is not None else _key(k)
+            out += _TRUE if v else _FALSE
+        elif t is int and not ft and -0x8000000000000000 <= v <= 0x7fffffffffffffff:
+            kb = _kc.get(k)
+            out += kb if kb is not None else _key(k)
+            out += _I64(1, v)
+        else:
+            n += _field(k, v, ft, out)
+            continue
+        n += 1
     out[n_at:n_at + 4] = _U32(n)
     t = point._time
     if t is None:
