@@ -28,16 +28,18 @@ cmake --build "${tmp}/cxx-subdir" >/dev/null
 "${tmp}/cxx-subdir/cxx_consumer"
 # the Go binding's default build (#cgo pkg-config: influxdb_client) against the installed
 # shared library: the influx package's tests (module cache as scripts/test-go.sh keeps it)
-# Go caches a cgo package by its pkg-config file, not by the absolute -L path pkg-config
-# resolved from it: give the Go build a prefix at a fixed place, so a cached build's path
-# exists (a fresh mktemp prefix each run would leave cached builds pointing at a removed one).
-go_prefix="${CARGO_TARGET_DIR:-${HOME}/.cache/influxdb-client-c/target}/install-check-go"
+# Go's build cache keeps a cgo package's linker flags from pkg-config without keying them
+# on the -L path pkg-config resolved: this check installs to a fixed place and uses a build
+# cache of its own, so every cached build it finds was made against that same place.
+go_check="${CARGO_TARGET_DIR:-${HOME}/.cache/influxdb-client-c/target}/install-check-go"
+go_prefix="${go_check}/prefix"
 rm -rf "${go_prefix}"
 mkdir -p "${go_prefix}"
 cp -a "${tmp}/prefix/." "${go_prefix}/"
 (
     cd "${root}/bindings/go"
     unset CGO_LDFLAGS
+    export GOCACHE="${go_check}/gocache"
     export GOMODCACHE="${INFLUX_GO_MODCACHE:-${HOME}/.cache/influxdb-client-c/go-mod}" GOFLAGS="${GOFLAGS:-} -mod=readonly"
     PKG_CONFIG_PATH="${go_prefix}/lib/pkgconfig" LD_LIBRARY_PATH="${go_prefix}/lib" \
         go test -count=1 -short ./influx
