@@ -56,34 +56,9 @@ fn checked_str<'a>(bytes: &'a [u8], what: &str) -> crate::Result<&'a str> {
 /// exact path anyway (the zero-byte test is exact when no byte has its high bit set).
 #[inline(always)]
 fn plain_ascii(s: &[u8]) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let bad = |w: u64| (w | (w.wrapping_sub(LO) & !w)) & HI;
-    let word = |at: usize| {
-        s.get(at..at + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, u64::from_le_bytes)
-    };
-    let n = s.len();
-    if n >= 8 {
-        let mut acc = bad(word(n - 8));
-        let mut i = 0;
-        while i + 8 < n {
-            acc |= bad(word(i));
-            i += 8;
-        }
-        return acc == 0;
-    }
-    if n >= 4 {
-        let half = |at: usize| {
-            s.get(at..at + 4)
-                .and_then(|b| <[u8; 4]>::try_from(b).ok())
-                .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
-        };
-        // both halves in one word: bytes 0..4 low, n-4..n high
-        return bad(half(0) | (half(n - 4) << 32)) == 0;
-    }
-    s.iter().all(|&b| b != 0 && b < 0x80)
+    use crate::lp::rules::{any_word, HI, LO};
+    // a byte is bad if its high bit is set or it is zero (short strings padded with 'a')
+    !any_word(s, b'a', |w| (w | (w.wrapping_sub(LO) & !w)) & HI != 0)
 }
 
 /// As [`str_n`], but NULL is `None` (the client's org, for example).
