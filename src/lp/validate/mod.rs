@@ -11,10 +11,17 @@
 //! `_field` and `time`, a tag key given twice, a timestamp outside the range InfluxDB
 //! accepts in the request's precision. Not checked here: key lengths (over 65535 bytes the
 //! server answers 400 for the request).
+//!
+//! Each data line is first read by [`plain`], one pass over the form encoders write (ASCII,
+//! no escapes, short numbers); a line it does not take is read by the full parser below,
+//! which accepts it or says why not. UTF-8 is checked per line read by the full parser (the
+//! plain path takes only ASCII), so valid text is not read twice.
 
 use crate::error::{Code, Error, Result};
 use crate::lp::rules::{MAX_TIME_NS, MIN_TIME_NS};
 use crate::types::Precision;
+
+mod plain;
 
 /// Why a line was refused.
 type Why = &'static str;
@@ -23,20 +30,11 @@ type Why = &'static str;
 /// for text with no data line (only blanks or comments); `InvalidPoint` naming the first
 /// line (1-based, counting every `\n` outside a string value) the server would refuse.
 pub fn validate_lines(data: &[u8], precision: Precision) -> Result<usize> {
-    if let Err(e) = std::str::from_utf8(data) {
-        return Err(Error::new(
-            Code::InvalidUtf8,
-            format!(
-                "line protocol is not valid UTF-8 (at byte {})",
-                e.valid_up_to()
-            ),
-        ));
-    }
     let mut p = Parser {
         d: data,
         i: 0,
         line: 1,
-        precision,
+        nanos_per_unit: precision.nanos_per_unit(),
         tags: Vec::new(),
     };
     let mut count = 0usize;
@@ -51,22 +49,36 @@ pub fn validate_lines(data: &[u8], precision: Precision) -> Result<usize> {
             }
             Some(b'#') => {
                 comments += 1;
-                let at = p.line;
+                let (at, start) = (p.line, p.i);
                 while let Some(b) = p.peek() {
                     if b == b'\n' {
                         break;
                     }
                     if b == 0 {
-                        return Err(refused(at, "it has a NUL byte"));
+                        return Err(refused(data, at, "it has a NUL byte"));
                     }
                     p.i += 1;
+                }
+                if std::str::from_utf8(&data[start..p.i]).is_err() {
+                    return Err(not_utf8(data));
                 }
                 continue;
             }
             Some(_) => {}
         }
-        let at = p.line;
-        p.data_line().map_err(|why| refused(at, why))?;
+        // the plain form (ASCII) in one pass; anything else through the full parser
+        if let Some(next) = plain::plain_line(data, p.i, p.nanos_per_unit, &mut p.tags) {
+            if data.get(next - 1) == Some(&b'\n') {
+                p.line += 1;
+            }
+            p.i = next;
+        } else {
+            let (at, start) = (p.line, p.i);
+            p.data_line().map_err(|why| refused(data, at, why))?;
+            if std::str::from_utf8(&data[start..p.i]).is_err() {
+                return Err(not_utf8(data));
+            }
+        }
         count += 1;
     }
     if count == 0 {
@@ -79,8 +91,39 @@ pub fn validate_lines(data: &[u8], precision: Precision) -> Result<usize> {
     Ok(count)
 }
 
+/// Every byte is in a line read above or is blank ASCII, so the text is UTF-8 unless a
+/// line is not; an invalid line's error yields to the text not being UTF-8 at all.
 #[cold]
-fn refused(line: usize, why: Why) -> Error {
+fn not_utf8(data: &[u8]) -> Error {
+    let at = std::str::from_utf8(data)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    Error::new(
+        Code::InvalidUtf8,
+        format!("line protocol is not valid UTF-8 (at byte {at})"),
+    )
+}
+
+/// The full parser on one line from its start: Some(index after it) when it accepts it.
+#[cfg(test)]
+fn full_line_ok(d: &[u8], nanos_per_unit: i64) -> Option<usize> {
+    let mut p = Parser {
+        d,
+        i: 0,
+        line: 1,
+        nanos_per_unit,
+        tags: Vec::new(),
+    };
+    p.data_line().ok()?;
+    std::str::from_utf8(&d[..p.i]).ok()?;
+    Some(p.i)
+}
+
+#[cold]
+fn refused(data: &[u8], line: usize, why: Why) -> Error {
+    if std::str::from_utf8(data).is_err() {
+        return not_utf8(data);
+    }
     Error::invalid_point(format!(
         "line protocol line {line}: {why}; nothing of this write was queued"
     ))
@@ -123,7 +166,7 @@ struct Parser<'a> {
     i: usize,
     /// 1-based number of the line `i` is on.
     line: usize,
-    precision: Precision,
+    nanos_per_unit: i64,
     /// The tag keys of the line being read (start, end).
     tags: Vec<(usize, usize)>,
 }
@@ -242,7 +285,7 @@ impl Parser<'_> {
         if !self.at_eol() {
             let t = self.token(&STOP_NONE)?;
             let time = parse_i64(t).ok_or("the timestamp is not an integer")?;
-            match time.checked_mul(self.precision.nanos_per_unit()) {
+            match time.checked_mul(self.nanos_per_unit) {
                 Some(ns) if (MIN_TIME_NS..=MAX_TIME_NS).contains(&ns) => {}
                 _ => {
                     return Err(
