@@ -43,6 +43,16 @@
 #define INFLUXDB_CLIENT_VERSION 65536
 
 /*
+ The line text of influx_lines_add_columns(): the seed's `Point` text (the default).
+ */
+#define INFLUX_TEXT_POINT 0
+
+/*
+ The line text of influx_lines_add_columns(): the seed's DataFrame writer's (`30.0`, `True`).
+ */
+#define INFLUX_TEXT_DATAFRAME 1
+
+/*
  "No such column" from the *_column_index() lookups ((size_t)-1).
  */
 #define INFLUX_NO_COLUMN (size_t)-1
@@ -1275,10 +1285,13 @@ void influx_string_free(char *s);
  floats left out, the buffer's default tags added. A row with no field to write (every
  value missing, NaN or ±Inf) is skipped and counted in `*skipped` (may be NULL), as the
  seed's DataFrame writer drops it; `*added` (may be NULL) receives the lines added.
+ `text` is INFLUX_TEXT_POINT (the default line text, as the seed's `Point` writes it) or
+ INFLUX_TEXT_DATAFRAME (as the seed's DataFrame writer prints values: floats keep `.0`,
+ `30.0`; booleans `True`/`False`), for the lines of this call only.
  Errors name the row (`row <i>: ...`); the rows before it stay in the buffer, so clear it
  with influx_lines_clear() to drop a partly added table.
  */
-influx_result influx_lines_add_columns(struct influx_lines *lines, const char *measurement, const char *const *tag_keys, const char *const *tag_columns, size_t n_tags, const char *const *field_keys, const influx_field_type *field_types, const void *const *field_columns, const uint8_t *const *field_nulls, size_t n_fields, const int64_t *times, size_t n_rows, size_t *added, size_t *skipped);
+influx_result influx_lines_add_columns(struct influx_lines *lines, const char *measurement, const char *const *tag_keys, const char *const *tag_columns, size_t n_tags, const char *const *field_keys, const influx_field_type *field_types, const void *const *field_columns, const uint8_t *const *field_nulls, size_t n_fields, const int64_t *times, size_t n_rows, size_t *added, size_t *skipped, int text);
 
 /*
  The backoff range `[*start_s, *stop_s]` (seconds) before retry `retry` (1 = the first

@@ -12,7 +12,7 @@
 //! - [`influx_retry_backoff_range`]: the seed's backoff range for retry k, as the write API
 //!   computes it, for the binding's `WritesRetry` (the seed's configuration class).
 
-use std::ffi::{c_char, c_void, CStr};
+use std::ffi::{c_char, c_int, c_void, CStr};
 
 use super::query::{decode_bytes, event_code, influx_query, influx_query_event};
 use super::{
@@ -27,6 +27,35 @@ use crate::error::{Code, Error};
 use crate::query::convert::{write_rfc3339_nanos, RFC3339_NANOS_LEN};
 use crate::query::{ColumnType, Event, Record};
 use crate::write::retry::{backoff_range, RetryPolicy};
+
+/// The line text of influx_lines_add_columns(): the seed's `Point` text (the default).
+pub const INFLUX_TEXT_POINT: c_int = 0;
+/// The line text of influx_lines_add_columns(): the seed's DataFrame writer's (`30.0`, `True`).
+pub const INFLUX_TEXT_DATAFRAME: c_int = 1;
+
+/// Sets a line buffer's text for one call and puts the one it had back.
+struct FrameText(*mut influx_lines, bool);
+
+impl FrameText {
+    /// # Safety
+    /// `l` is a live influx_lines that outlives the guard.
+    unsafe fn set(l: *mut influx_lines, on: bool) -> crate::Result<FrameText> {
+        // SAFETY: caller contract.
+        let b = unsafe { super::lines::lines_mut(l)? };
+        let was = b.frame_text();
+        b.set_frame_text(on);
+        Ok(FrameText(l, was))
+    }
+}
+
+impl Drop for FrameText {
+    fn drop(&mut self) {
+        // SAFETY: live for the call that made this guard (FrameText::set's contract).
+        if let Ok(b) = unsafe { super::lines::lines_mut(self.0) } {
+            b.set_frame_text(self.1);
+        }
+    }
+}
 
 /// Frees the shape made for one call.
 struct ShapeGuard(*mut super::influx_shape);
@@ -59,6 +88,9 @@ fn last_error(rc: influx_result, prefix: &str) -> Error {
 /// floats left out, the buffer's default tags added. A row with no field to write (every
 /// value missing, NaN or ±Inf) is skipped and counted in `*skipped` (may be NULL), as the
 /// seed's DataFrame writer drops it; `*added` (may be NULL) receives the lines added.
+/// `text` is INFLUX_TEXT_POINT (the default line text, as the seed's `Point` writes it) or
+/// INFLUX_TEXT_DATAFRAME (as the seed's DataFrame writer prints values: floats keep `.0`,
+/// `30.0`; booleans `True`/`False`), for the lines of this call only.
 /// Errors name the row (`row <i>: ...`); the rows before it stay in the buffer, so clear it
 /// with influx_lines_clear() to drop a partly added table.
 #[no_mangle]
@@ -78,11 +110,19 @@ pub extern "C" fn influx_lines_add_columns(
     n_rows: usize,
     added: *mut usize,
     skipped: *mut usize,
+    text: c_int,
 ) -> influx_result {
     result_of(|| {
         if lines.is_null() {
             return Err(Error::invalid_argument("lines is NULL"));
         }
+        let frame = match text {
+            INFLUX_TEXT_POINT => false,
+            INFLUX_TEXT_DATAFRAME => true,
+            t => return Err(Error::invalid_argument(format!("text: unknown text {t}"))),
+        };
+        // SAFETY: `lines` is a live influx_lines for this call (caller contract).
+        let _text = unsafe { FrameText::set(lines, frame)? };
         // SAFETY: caller contract: each array is NULL (only when empty) or of the given size.
         let (tkeys, tcols, fkeys, ftypes, fcols) = unsafe {
             (

@@ -107,6 +107,8 @@ pub struct LineBuffer {
     defaults: Arc<DefaultTags>,
     /// High digits of the last timestamp written.
     time_cache: TimeCache,
+    /// Floats and booleans as the seed's DataFrame writer prints them ([`LineBuffer::set_frame_text`]).
+    frame_text: bool,
     /// Bytes of complete lines the last time the storage was handed over.
     last_size: usize,
 }
@@ -159,6 +161,7 @@ impl LineBuffer {
             nonfinite: false,
             defaults: Arc::new(DefaultTags::none()),
             time_cache: TimeCache::default(),
+            frame_text: false,
             last_size: 0,
         }
     }
@@ -213,6 +216,19 @@ impl LineBuffer {
     }
 
     /// Drop every line (complete and open); the memory is kept for reuse.
+    /// Write the fields of the lines added from now on as the seed's DataFrame writer prints
+    /// them (`str()` of each value): floats keep Python's `.0` (`30.0`, `-0.0`; `1e+16` as
+    /// is) and booleans are `True` / `False` — the same values for InfluxDB as the default
+    /// text (`30`, `true`), which is the seed's `Point` text. Off by default.
+    pub fn set_frame_text(&mut self, on: bool) {
+        self.frame_text = on;
+    }
+
+    /// Whether [`LineBuffer::set_frame_text`] is on.
+    pub fn frame_text(&self) -> bool {
+        self.frame_text
+    }
+
     pub fn clear(&mut self) {
         self.end = 0;
         self.done = 0;
@@ -376,8 +392,9 @@ impl LineBuffer {
             self.remove(false, key.as_bytes());
             return Ok(());
         }
+        let frame = self.frame_text;
         self.place(false, key, key_esc, false, 32, |out| {
-            put::value(FieldValue::F64(v), out)
+            put::value_in(FieldValue::F64(v), frame, out)
         });
         Ok(())
     }
@@ -408,8 +425,9 @@ impl LineBuffer {
     pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
         self.need_open()?;
         let key_esc = rules::check_field_key(key)?;
+        let frame = self.frame_text;
         self.place(false, key, key_esc, false, 5, |out| {
-            put::value(FieldValue::Bool(v), out)
+            put::value_in(FieldValue::Bool(v), frame, out)
         });
         Ok(())
     }

@@ -249,6 +249,7 @@ impl LineBuffer {
             return self.row_by_calls(shape, src, time);
         }
         let sep = self.lines > 0;
+        let frame = self.frame_text;
         let mut cache = self.time_cache;
         let mut t = self.tail(shape.reserve);
         if sep {
@@ -288,7 +289,7 @@ impl LineBuffer {
             put::byte(sep, &mut t);
             sep = b',';
             put::bytes(&shape.text[k.text.clone()], &mut t);
-            put::value(v, &mut t);
+            put::value_in(v, frame, &mut t);
         }
         if sep == b' ' {
             return Err(nothing_to_write(&shape.measurement, nonfinite));

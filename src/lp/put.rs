@@ -104,6 +104,28 @@ pub(crate) fn value(v: FieldValue<'_>, out: &mut Tail<'_>) {
     }
 }
 
+/// A field value in the default text ([`value`]) or, with `frame`, as the seed's DataFrame
+/// writer prints it: a float keeps Python's `.0` when its text has no `.` or exponent
+/// (`30.0`), a boolean is `True` / `False`.
+#[inline(always)]
+pub(crate) fn value_in(v: FieldValue<'_>, frame: bool, out: &mut Tail<'_>) {
+    if !frame {
+        return value(v, out);
+    }
+    match v {
+        FieldValue::F64(x) => {
+            let start = out.n;
+            finite_f64(x, out);
+            let text = out.b.get(start..out.n).unwrap_or_default();
+            if !text.iter().any(|&c| c == b'.' || c == b'e') {
+                out.put(b".0");
+            }
+        }
+        FieldValue::Bool(x) => out.put(if x { b"True" } else { b"False" }),
+        v => value(v, out),
+    }
+}
+
 /// Raw bytes (punctuation, `true`/`false`).
 #[inline(always)]
 pub(crate) fn bytes(s: &[u8], out: &mut Tail<'_>) {

@@ -6,12 +6,14 @@ run the script after the header changes (the tests fail while this file is stale
 # flake8: noqa
 import ctypes
 
-HEADER_SHA256 = '0972c6d3898c709634e522215f5af8ace98dfa7b9ff0c5e4d33b7260f45fca45'
+HEADER_SHA256 = '08cdc0b1f021c49c0a3dbfbe393f82019b88afd0b9d2cd52df99db42d3ef7678'
 
 INFLUXDB_CLIENT_VERSION_MAJOR = 0
 INFLUXDB_CLIENT_VERSION_MINOR = 1
 INFLUXDB_CLIENT_VERSION_PATCH = 0
 INFLUXDB_CLIENT_VERSION = 65536
+INFLUX_TEXT_POINT = 0
+INFLUX_TEXT_DATAFRAME = 1
 INFLUX_NO_COLUMN = -1 & ((1 << (8 * ctypes.sizeof(ctypes.c_size_t))) - 1)
 INFLUX_ANNOTATION_DATATYPE = 1
 INFLUX_ANNOTATION_GROUP = 2
@@ -298,7 +300,7 @@ FUNCTIONS = {
     'influx_point_set_time': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int]),
     'influx_point_to_line_protocol': (ctypes.c_int, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)]),
     'influx_string_free': (None, [ctypes.c_char_p]),
-    'influx_lines_add_columns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8)), ctypes.c_size_t, ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t)]),
+    'influx_lines_add_columns': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8)), ctypes.c_size_t, ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t), ctypes.c_int]),
     'influx_retry_backoff_range': (ctypes.c_int, [ctypes.c_double, ctypes.c_uint32, ctypes.c_double, ctypes.c_uint32, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double)]),
     'influx_query_next_records': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_int)]),
     'influx_write_packed': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),

@@ -15,16 +15,6 @@ DEVIATIONS = {
         "a tag value ending in '\\' is refused (the seed appends a space, changing the value)",
     "test_point.py::PointTest::test_name_start_with_hash":
         "a measurement starting with '#' is refused (the server would read the line as a comment)",
-    "test_WriteApiDataFrame.py::DataSerializerTest::test_write_missing_values":
-        "DataFrame text from the C core: 1.0 -> 1, True -> true (same values)",
-    "test_WriteApiDataFrame.py::DataSerializerTest::test_write_field_bool":
-        "DataFrame text from the C core: True -> true (same value)",
-    "test_WriteApiDataFrame.py::DataSerializerTest::test_serialize_strings_with_commas":
-        "DataFrame text from the C core: -1.0 -> -1 (same value)",
-    "test_WriteApiDataFrame.py::DataSerializerTest::test_without_tags_and_fields_with_nan":
-        "DataFrame text from the C core: 0.0 -> 0 (same value)",
-    "test_WriteApiDataFrame.py::DataSerializerTest::test_serialization_for_nan_in_columns_starting_with_digits":
-        "DataFrame text from the C core: 30.0 -> 30 (same value)",
 }
 
 

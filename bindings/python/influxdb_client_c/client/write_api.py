@@ -18,7 +18,7 @@ from influxdb_client_c import _cdefs as C
 from influxdb_client_c._lib import lib
 from influxdb_client_c.client._c import check, error_from, new_conf, to_bytes, flatten, InfluxValueError
 from influxdb_client_c.client.exceptions import WriteApiError, WriteRetryError
-from influxdb_client_c.client.write.point import Point, DEFAULT_WRITE_PRECISION, pack_point
+from influxdb_client_c.client.write.point import Point, DEFAULT_WRITE_PRECISION, pack_point, packed
 from influxdb_client_c.client.write.retry import WritesRetry
 from influxdb_client_c.domain.write_precision import WritePrecision, c_precision
 
@@ -346,6 +346,7 @@ class WriteApi:
         self._finalizer = weakref.finalize(self, _WriteState.close, self._state)
         self._names = {}  # (bucket, org) -> their bytes
         self._sync = sync
+        self._async = write_options.write_type == WriteType.asynchronous
 
     # ---------------------------------------------------------------- writing
     def write(self, bucket: str, org: str = None, record=None,
@@ -376,11 +377,13 @@ class WriteApi:
             b_names = names[key] = (to_bytes(bucket), to_bytes(org))
         b_bucket, b_org = b_names
         if type(record) is Point:  # one point: the common loop of seed code, one C call
-            buf = bytearray()
             prec = record._write_precision
-            pack_point(record, prec, buf)
-            lb = state.lines(prec)
-            rc = _write_packed(state.api, b_bucket, b_org, lb, bytes(buf), len(buf))
+            data = packed(record, prec)
+            try:
+                lb = state.local.bufs[prec]
+            except (AttributeError, KeyError):
+                lb = state.lines(prec)
+            rc = _write_packed(state.api, b_bucket, b_org, lb, data, len(data))
             if rc:
                 raise error_from(rc)
         elif type(record) is list and record and type(record[0]) in (str, bytes) and self._write_lines_list(
@@ -388,7 +391,7 @@ class WriteApi:
             pass
         else:
             self._write_records(b_bucket, b_org, record, write_precision, kwargs)
-        if self._write_options.write_type == WriteType.asynchronous:
+        if self._async:
             return _WriteResult(self)
         return None
 

@@ -1,9 +1,9 @@
 """DataFrames to line protocol: numpy column buffers handed to the C library in one call per
 chunk (``influx_lines_add_columns``), no Python object per row.
 
-The text is the C library's (the same rules as Points): floats without a trailing ``.0`` and
-booleans as ``true``/``false`` where the seed's DataFrame writer prints ``1.0`` and ``True`` —
-the same values for InfluxDB.
+The text is the C library's in its DataFrame form (``INFLUX_TEXT_DATAFRAME``): values as the
+seed's DataFrame writer prints them, floats with their ``.0`` (``1.0``) and booleans as
+``True``/``False`` (a ``Point`` writes ``1`` and ``true``: the same values for InfluxDB).
 """
 
 import ctypes
@@ -156,7 +156,7 @@ class _Columns:
             lines, self.measurement, self.tag_keys, ctypes.cast(tag_cols, ctypes.POINTER(ctypes.c_char_p)),
             self.n_tags, self.field_keys, self.field_types, field_cols, field_nulls, self.n_fields,
             times.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)), stop - start, ctypes.byref(added),
-            ctypes.byref(skipped))
+            ctypes.byref(skipped), C.INFLUX_TEXT_DATAFRAME)
         if rc:
             e = error_from(rc)
             lib.influx_lines_clear(lines)

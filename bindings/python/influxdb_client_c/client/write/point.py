@@ -263,70 +263,123 @@ def _tag(item):
     return b
 
 
-def pack_point(point, precision, out, _kc=_key_cache, _tc=_tag_cache, _F64=_F64, _I64=_I64, _U32=_U32,
-               _TRUE=_TRUE, _FALSE=_FALSE, _TIME=_TIME):
-    """Append ``point`` to ``out`` (a bytearray) in the packed format, its time in ``precision``.
+def pack_point(point, precision, out):
+    """Append ``point`` to ``out`` (a bytearray) in the packed format, its time in ``precision``."""
+    out += packed(point, precision)
 
-    The common cases (str tags seen before, float/int/bool fields without field_types, an int
-    time) take the inlined path; everything else goes through ``_field`` as before.
+
+_head_cache = {}   # (measurement, *tag items) of str only -> packed measurement + tags
+_HEAD_CACHE_MAX = 16384
+_fields_cache = {}  # field keys -> their generated packer, or False (not of the fast form)
+_FIELDS_CACHE_MAX = 1024
+_FAST_FIELD = {float: ('d', b'\x00', 'float'), int: ('q', b'\x01', 'int'), bool: ('?', b'\x03', 'bool')}
+
+
+def packed(point, precision, _hc=_head_cache, _fc=_fields_cache, _TIME=_TIME):
+    """``point`` in the packed format (bytes), its time in ``precision``.
+
+    The measurement and tags of str only are cached packed (series repeat); fields without
+    ``field_types`` whose values are float, int (64-bit) and bool are packed by one
+    ``struct`` call generated once per set of field keys; everything else, and any value of
+    another type than the first point with those keys had, takes the general path.
     """
-    name = point._name
-    kb = _kc.get(name)
-    out += kb if kb is not None else _key(name)
     tags = point._tags
-    n_at = len(out)
-    out += b'\0\0\0\0'
-    if tags:
-        n = 0
-        for item in tags.items():
+    try:
+        hk = (point._name, *tags.items())
+        head = _hc.get(hk)
+    except TypeError:  # an unhashable tag value
+        hk = head = None
+    if head is None:
+        head = _pack_head(point, hk)
+    fields = point._fields
+    body = None
+    if not point._field_types:
+        f = _fc.get(tuple(fields))
+        if f is None:
+            f = _fields_packer(fields)
+        if f:
             try:
-                b = _tc.get(item)
-            except TypeError:  # an unhashable value: packed as its str(), not cached
-                b = None
-            if b is None:
-                if item[1] is None:
-                    continue
-                try:
-                    b = _tag(item)
-                except TypeError:
-                    b = _key(item[0]) + _s(item[1])
-            out += b
-            n += 1
-        if n:
-            out[n_at:n_at + 4] = _U32(n)
-    n_at = len(out)
-    out += b'\0\0\0\0'
-    n = 0
-    ft = point._field_types
-    for k, v in point._fields.items():
-        t = type(v)
-        if t is float:
-            kb = _kc.get(k)
-            out += kb if kb is not None else _key(k)
-            out += _F64(0, v)
-        elif t is bool:
-            kb = _kc.get(k)
-            out += kb if kb is not None else _key(k)
-            out += _TRUE if v else _FALSE
-        elif t is int and not ft and -0x8000000000000000 <= v <= 0x7fffffffffffffff:
-            kb = _kc.get(k)
-            out += kb if kb is not None else _key(k)
-            out += _I64(1, v)
-        else:
-            n += _field(k, v, ft, out)
-            continue
-        n += 1
-    out[n_at:n_at + 4] = _U32(n)
+                body = f(*fields.values())
+            except struct.error:  # an int beyond 64 bits: the general path says so
+                body = None
+    if body is None:
+        body = _pack_fields(fields, point._field_types)
     t = point._time
     if t is None:
-        out += _NO_TIME
-    else:
-        if type(t) is not int:
-            t = int(_convert_timestamp(t, precision))
+        return head + body + _NO_TIME
+    if type(t) is not int:
+        t = int(_convert_timestamp(t, precision))
+    try:
+        return head + body + _TIME(1, t)
+    except struct.error:
+        raise ValueError(f"timestamp {t} is outside what InfluxDB accepts") from None
+
+
+def _pack_head(point, hk):
+    """The packed measurement and tags; cached when all of them are str."""
+    name = point._name
+    parts = [_key(name), b'']
+    n = 0
+    cacheable = hk is not None and type(name) is str
+    for item in point._tags.items():
+        k, v = item
+        if v is None:
+            cacheable = False
+            continue
+        if type(k) is not str or type(v) is not str:
+            cacheable = False
         try:
-            out += _TIME(1, t)
-        except struct.error:
-            raise ValueError(f"timestamp {t} is outside what InfluxDB accepts") from None
+            b = _tag_cache.get(item) or _tag(item)
+        except TypeError:  # an unhashable value: packed as its str()
+            b = _key(k) + _s(v)
+        parts.append(b)
+        n += 1
+    parts[1] = _U32(n)
+    head = b''.join(parts)
+    if cacheable:
+        if len(_head_cache) >= _HEAD_CACHE_MAX:
+            _head_cache.clear()
+        _head_cache[hk] = head
+    return head
+
+
+def _fields_packer(fields):
+    """A function packing the values of fields with these keys and value types (the first
+    point's) in one ``struct`` call, returning None for values of other types; False when
+    the fields are not all float/int/bool (or too many kinds of keys were seen)."""
+    keys = tuple(fields)
+    kinds = [_FAST_FIELD.get(type(v)) for v in fields.values()]
+    if len(_fields_cache) >= _FIELDS_CACHE_MAX:
+        return False
+    f = False
+    if keys and len(keys) <= 64 and all(kinds):
+        fmt, env, params, checks, args = ['<'], {'_type': type, '_float': float, '_int': int, '_bool': bool}, [], [], []
+        for i, (k, (code, type_byte, tname)) in enumerate(zip(keys, kinds)):
+            const = (_U32(len(keys)) if i == 0 else b'') + _key(k) + type_byte
+            fmt.append(f'{len(const)}s{code}')
+            env[f'_c{i}'] = const
+            params.append(f'v{i}')
+            checks.append(f'_type(v{i}) is _{tname}')
+            args += [f'_c{i}', f'v{i}']
+        env['_p'] = struct.Struct(''.join(fmt)).pack
+        defaults = ', '.join(f'{name}={name}' for name in env)
+        src = (f"def fields_packer({', '.join(params)}, *, {defaults}):\n"
+               f"    if {' and '.join(checks)}:\n"
+               f"        return _p({', '.join(args)})\n")
+        exec(src, env)  # only generated names and constants, no user text in the source
+        f = env['fields_packer']
+    _fields_cache[keys] = f
+    return f
+
+
+def _pack_fields(fields, field_types):
+    """The packed field count and fields, every type (the general path)."""
+    out = bytearray(b'\0\0\0\0')
+    n = 0
+    for k, v in fields.items():
+        n += _field(k, v, field_types, out)
+    out[0:4] = _U32(n)
+    return bytes(out)
 
 
 def _convert_timestamp(timestamp, precision=DEFAULT_WRITE_PRECISION):
