@@ -8,7 +8,8 @@ Each case runs in its own child process (peak RSS = the child's ru_maxrss), impo
   (a') points1k: lists of 1000 Points per write() call
   (b) lp:        line protocol str, lists of 1000 per write() call; (b') bytes likewise
   (c) dataframe: one DataFrame of N rows (2 tag columns, 4 fields), data_frame_tag_columns
-  (d) query:     query_stream() of the N points written, pivoted (records counted)
+  (d) query:     query_stream() of the N points written (records counted); "floor" reads the
+                 same query's CSV over plain HTTP without parsing it (the server's rate)
 Targets: a null HTTP sink (a separate process answering 204 and counting lines: one thread on raw sockets) and the real
 InfluxDB 2.x (INFLUXDB_V2_*). Times are wall time from the first point built to close().
 """
@@ -38,15 +39,46 @@ def std_line(m, i):
             f"usage_system={i * 0.11!r},usage_user={i * 0.37!r} {T0 + i * 1000}")
 
 
+def query_floor(url, token, org, flux):
+    """The server's side of (d): the same query's annotated CSV read over one HTTP request and
+    thrown away (newlines counted), no CSV parsing and no records: what no client can beat."""
+    import http.client
+    import urllib.parse
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
+    body = json.dumps({"query": flux, "type": "flux", "dialect": {
+        "header": True, "delimiter": ",", "annotations": ["datatype", "group", "default"],
+        "commentPrefix": "#", "dateTimeFormat": "RFC3339"}})
+    conn.request("POST", "/api/v2/query?" + urllib.parse.urlencode({"org": org}), body=body,
+                 headers={"Authorization": "Token " + token, "Content-Type": "application/json",
+                          "Accept-Encoding": "identity"})
+    r = conn.getresponse()
+    if r.status != 200:
+        raise SystemExit(f"query floor: HTTP {r.status}: {r.read()[:300]!r}")
+    lines = 0
+    buf = bytearray(1 << 20)
+    while True:
+        k = r.readinto(buf)
+        if not k:
+            break
+        lines += buf.count(b"\n", 0, k)
+    conn.close()
+    return lines
+
+
 def case(impl, mode, n, url, token, org, bucket, measurement):
+    flux = (f'from(bucket:"{bucket}") |> range(start: 2023-01-01T00:00:00Z) '
+            f'|> filter(fn: (r) => r._measurement == "{measurement}")')
+    if impl == "floor":
+        t = time.perf_counter()
+        lines = query_floor(url, token, org, flux)
+        return time.perf_counter() - t, lines, []
     mod = importlib.import_module(impl)
     InfluxDBClient, Point, WriteOptions = mod.InfluxDBClient, mod.Point, mod.WriteOptions
     client = InfluxDBClient(url=url, token=token, org=org, timeout=60_000)
     errors = []
     t = time.perf_counter()
     if mode == "query":
-        flux = (f'from(bucket:"{bucket}") |> range(start: 2023-01-01T00:00:00Z) '
-                f'|> filter(fn: (r) => r._measurement == "{measurement}")')
         count = sum(1 for _ in client.query_api().query_stream(flux))
         dt = time.perf_counter() - t
         client.close()
@@ -209,8 +241,9 @@ def main():
                 if mode == "query" and target == "null sink":
                     continue
                 row = {"target": target, "mode": mode}
-                for impl in ("influxdb_client", "influxdb_client_c"):
-                    m = f"bench_{mode if mode != 'query' else 'points1k'}_{impl}"
+                impls = ("influxdb_client", "influxdb_client_c") + (("floor",) if mode == "query" else ())
+                for impl in impls:
+                    m = f"bench_{mode if mode != 'query' else 'points1k'}_{impl if impl != 'floor' else 'influxdb_client_c'}"
                     if target == "null sink":
                         sink_count(reset=True)
                     r = run_child(impl, mode, a.n, url, token, org, bucket, m)
@@ -222,6 +255,10 @@ def main():
                           flush=True)
                 row["ratio"] = row["influxdb_client"]["seconds"] / row["influxdb_client_c"]["seconds"]
                 print(f"{'':13} {mode:9} ratio ours/seed: {row['ratio']:.1f}x", flush=True)
+                if "floor" in row:
+                    row["ceiling"] = row["influxdb_client"]["seconds"] / row["floor"]["seconds"]
+                    print(f"{'':13} {mode:9} server floor (CSV read, no parse): seed/floor {row['ceiling']:.1f}x "
+                          f"= the most any client could reach here", flush=True)
                 results.append(row)
     finally:
         sink.terminate()

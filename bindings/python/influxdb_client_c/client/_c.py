@@ -74,6 +74,7 @@ def to_bytes(s):
 def flatten(record):
     """The records inside ``record``, depth first, in the seed's order of type checks (the
     DataFrame check comes before the generic iterable one)."""
+    from influxdb_client_c.client.write.point import Point
     stack = [iter((record,))]
     while stack:
         try:
@@ -81,7 +82,9 @@ def flatten(record):
         except StopIteration:
             stack.pop()
             continue
-        if isinstance(r, (bytes, str, dict)) or r is None:
+        if type(r) is Point:  # the common record: no further type checks
+            yield r
+        elif isinstance(r, (bytes, str, dict)) or r is None:
             yield r
         elif 'DataFrame' in type(r).__name__:
             yield r

@@ -18,7 +18,7 @@ from influxdb_client_c import _cdefs as C
 from influxdb_client_c._lib import lib
 from influxdb_client_c.client._c import check, error_from, new_conf, to_bytes, flatten, InfluxValueError
 from influxdb_client_c.client.exceptions import WriteApiError, WriteRetryError
-from influxdb_client_c.client.write.point import Point, DEFAULT_WRITE_PRECISION, pack_point, packed
+from influxdb_client_c.client.write.point import Point, DEFAULT_WRITE_PRECISION, packed as packed_point
 from influxdb_client_c.client.write.retry import WritesRetry
 from influxdb_client_c.domain.write_precision import WritePrecision, c_precision
 
@@ -378,7 +378,7 @@ class WriteApi:
         b_bucket, b_org = b_names
         if type(record) is Point:  # one point: the common loop of seed code, one C call
             prec = record._write_precision
-            data = packed(record, prec)
+            data = packed_point(record, prec)
             try:
                 lb = state.local.bufs[prec]
             except (AttributeError, KeyError):
@@ -438,7 +438,7 @@ class WriteApi:
             if buf is None:
                 buf = packed[prec] = bytearray()
                 counts[prec] = 0
-            pack_point(r, prec, buf)
+            buf += packed_point(r, prec)
             counts[prec] += 1
             if counts[prec] >= _CHUNK_POINTS:
                 self._flush_packed(bucket, org, {prec: buf}, counts)
