@@ -100,6 +100,21 @@ def test_field_types_and_default_tags_read_back(client, bucket):
     assert by_field["f"].get_time() == datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize("mode", ["synchronous", "batching"])
+def test_dataframe_column_wins_over_a_default_tag_of_its_name(client, bucket, mode):
+    # the seed adds a default tag to a DataFrame only where no column has its name; a Point's
+    # tag of that name is overwritten by the default tag
+    from influxdb_client_c.extras import pd
+    m = f"df_default_tags_{mode}"
+    df = pd.DataFrame({"host": ["a", "b"], "v": [1.0, 2.0]}, index=pd.to_datetime([1, 2], unit="s", utc=True))
+    with client.write_api(write_options=MODES[mode](), point_settings=PointSettings(host="dflt", dc="x")) as w:
+        w.write(bucket, record=df, data_frame_measurement_name=m, data_frame_tag_columns=["host"])
+        w.write(bucket, record=Point(m).tag("host", "p").field("v", 3.0).time(3, WritePrecision.S))
+    flux = f'from(bucket:"{bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "{m}")'
+    got = sorted((r["host"], r["dc"], r.get_value()) for r in client.query_api().query_stream(flux))
+    assert got == [("a", "x", 1.0), ("b", "x", 2.0), ("dflt", "x", 3.0)]
+
+
 def test_synchronous_http_error_is_api_exception_with_status(client):
     w = client.write_api(write_options=SYNCHRONOUS)
     with pytest.raises(ApiException) as e:

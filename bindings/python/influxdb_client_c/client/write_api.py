@@ -337,6 +337,7 @@ class WriteApi:
         tags.update(getattr(influxdb_client, "default_tags", None) or {})  # the client's win (seed)
         for k, v in tags.items():
             options[f"default_tags.{k}"] = v
+        self._default_tags = tags
         conf = new_conf(options)
         sync = write_options.write_type == WriteType.synchronous
         self._state = _WriteState(influxdb_client._handle(), conf,
@@ -427,7 +428,7 @@ class WriteApi:
                 self._flush_packed(bucket, org, packed, counts)
                 self._flush_raw(bucket, org, raw)
                 from influxdb_client_c.client.write.dataframe_serializer import write_data_frame
-                write_data_frame(self._state, bucket, org, r, self._point_settings, write_precision, kwargs)
+                write_data_frame(self._state, bucket, org, r, self._default_tags, write_precision, kwargs)
                 continue
             elif isinstance(r, (bytes, str)):
                 raw.setdefault(write_precision, []).append(bytes(r) if isinstance(r, bytes) else str(r).encode())

@@ -9,6 +9,8 @@ seed's DataFrame writer prints them, floats with their ``.0`` (``1.0``) and bool
 import ctypes
 import logging
 import math
+import os
+from types import SimpleNamespace
 
 from influxdb_client_c import _cdefs as C
 from influxdb_client_c._lib import lib, lines_text
@@ -118,7 +120,7 @@ class _Columns:
                 field_nulls.append(None)
         if with_default_tags and point_settings is not None:
             for k, v in (point_settings.defaultTags or {}).items():
-                if k not in data_frame.columns:
+                if k not in data_frame.columns and v is not None:
                     tag_keys.append(str(k).encode())
                     tag_cols.append(_nul_joined([str(v)] * n, f"tag {k}"))
         self.n_tags = len(tag_keys)
@@ -178,11 +180,35 @@ def _starts(b, n):
     return starts
 
 
-def write_data_frame(state, bucket, org, data_frame, point_settings, precision, kwargs):
-    """Write a DataFrame through the write API's line buffer, a chunk of rows per C call."""
-    cols = _Columns(data_frame, point_settings, precision, kwargs, with_default_tags=False)
-    lb = state.lines(c_precision(precision))
+def write_data_frame(state, bucket, org, data_frame, default_tags, precision, kwargs):
+    """Write a DataFrame through the write API's line buffer, a chunk of rows per C call.
+
+    ``default_tags``: the write API's (which its line buffer adds to every line, over a
+    line's own tag of that key). The seed lets a column win over a default tag of its name,
+    so a DataFrame with such a column is made in a buffer of its own, the other default tags
+    as columns, and written as line protocol (to which the write API adds no tags).
+    """
     chunk = kwargs.get("chunk_size") or _CHUNK_ROWS
+    if any(k in data_frame.columns for k in default_tags):
+        settings = SimpleNamespace(defaultTags={k: _env(v) for k, v in default_tags.items()})
+        cols = _Columns(data_frame, settings, precision, kwargs, with_default_tags=True)
+        lb = lib.influx_lines_new(None, c_precision(precision))
+        if not lb:
+            raise error_from(C.INFLUX_ERR_INVALID_ARG)
+        try:
+            for start in range(0, cols.n, chunk):
+                cols.add(lb, start, min(cols.n, start + chunk))
+                data = lines_text(lb)
+                lib.influx_lines_clear(lb)
+                if data:
+                    rc = lib.influx_write_lp(state.api, bucket, org, data, len(data), c_precision(precision))
+                    if rc:
+                        raise error_from(rc)
+        finally:
+            lib.influx_lines_free(lb)
+        return
+    cols = _Columns(data_frame, None, precision, kwargs, with_default_tags=False)
+    lb = state.lines(c_precision(precision))
     for start in range(0, cols.n, chunk):
         cols.add(lb, start, min(cols.n, start + chunk))
         rc = lib.influx_write_lines(state.api, bucket, org, lb)
@@ -190,6 +216,14 @@ def write_data_frame(state, bucket, org, data_frame, point_settings, precision, 
             e = error_from(rc)
             lib.influx_lines_clear(lb)
             raise e
+
+
+def _env(value):
+    """A default tag value as the seed's PointSettings keeps it (``${env.NAME}`` read from the
+    environment), for the tags this module adds as columns itself."""
+    if isinstance(value, str) and value.startswith("${env.") and value.endswith("}"):
+        return os.environ.get(value[6:-1])
+    return value
 
 
 class DataframeSerializer:
