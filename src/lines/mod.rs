@@ -215,7 +215,6 @@ impl LineBuffer {
         self.open
     }
 
-    /// Drop every line (complete and open); the memory is kept for reuse.
     /// Write the fields of the lines added from now on as the seed's DataFrame writer prints
     /// them (`str()` of each value): floats keep Python's `.0` (`30.0`, `-0.0`; `1e+16` as
     /// is) and booleans are `True` / `False` — the same values for InfluxDB as the default
@@ -229,6 +228,7 @@ impl LineBuffer {
         self.frame_text
     }
 
+    /// Drop every line (complete and open); the memory is kept for reuse.
     pub fn clear(&mut self) {
         self.end = 0;
         self.done = 0;
@@ -392,9 +392,14 @@ impl LineBuffer {
             self.remove(false, key.as_bytes());
             return Ok(());
         }
-        let frame = self.frame_text;
+        if self.frame_text {
+            self.place(false, key, key_esc, false, 32, |out| {
+                put::frame_value(FieldValue::F64(v), out)
+            });
+            return Ok(());
+        }
         self.place(false, key, key_esc, false, 32, |out| {
-            put::value_in(FieldValue::F64(v), frame, out)
+            put::value(FieldValue::F64(v), out)
         });
         Ok(())
     }
@@ -425,9 +430,14 @@ impl LineBuffer {
     pub fn field_bool(&mut self, key: &str, v: bool) -> Result<()> {
         self.need_open()?;
         let key_esc = rules::check_field_key(key)?;
-        let frame = self.frame_text;
+        if self.frame_text {
+            self.place(false, key, key_esc, false, 5, |out| {
+                put::frame_value(FieldValue::Bool(v), out)
+            });
+            return Ok(());
+        }
         self.place(false, key, key_esc, false, 5, |out| {
-            put::value_in(FieldValue::Bool(v), frame, out)
+            put::value(FieldValue::Bool(v), out)
         });
         Ok(())
     }

@@ -239,6 +239,27 @@ impl LineBuffer {
         src: &V,
         time: Option<i64>,
     ) -> Result<()> {
+        if self.frame_text {
+            return self.row_frame(shape, src, time);
+        }
+        self.row_in::<V, false>(shape, src, time)
+    }
+
+    /// [`LineBuffer::row_from`] in the DataFrame text (out of the default path's way).
+    #[cold]
+    #[inline(never)]
+    fn row_frame<V: RowValues>(&mut self, shape: &Shape, src: &V, time: Option<i64>) -> Result<()> {
+        self.row_in::<V, true>(shape, src, time)
+    }
+
+    /// [`LineBuffer::row_from`] in the default text or (`FRAME`) the DataFrame text.
+    #[inline(always)]
+    fn row_in<V: RowValues, const FRAME: bool>(
+        &mut self,
+        shape: &Shape,
+        src: &V,
+        time: Option<i64>,
+    ) -> Result<()> {
         if self.open {
             return Err(line_still_open());
         }
@@ -249,7 +270,6 @@ impl LineBuffer {
             return self.row_by_calls(shape, src, time);
         }
         let sep = self.lines > 0;
-        let frame = self.frame_text;
         let mut cache = self.time_cache;
         let mut t = self.tail(shape.reserve);
         if sep {
@@ -289,7 +309,11 @@ impl LineBuffer {
             put::byte(sep, &mut t);
             sep = b',';
             put::bytes(&shape.text[k.text.clone()], &mut t);
-            put::value_in(v, frame, &mut t);
+            if FRAME {
+                put::frame_value(v, &mut t);
+            } else {
+                put::value(v, &mut t);
+            }
         }
         if sep == b' ' {
             return Err(nothing_to_write(&shape.measurement, nonfinite));

@@ -104,14 +104,11 @@ pub(crate) fn value(v: FieldValue<'_>, out: &mut Tail<'_>) {
     }
 }
 
-/// A field value in the default text ([`value`]) or, with `frame`, as the seed's DataFrame
-/// writer prints it: a float keeps Python's `.0` when its text has no `.` or exponent
-/// (`30.0`), a boolean is `True` / `False`.
-#[inline(always)]
-pub(crate) fn value_in(v: FieldValue<'_>, frame: bool, out: &mut Tail<'_>) {
-    if !frame {
-        return value(v, out);
-    }
+/// A field value as the seed's DataFrame writer prints it (`LineBuffer::set_frame_text`): a
+/// float keeps Python's `.0` when its text has no `.` or exponent (`30.0`), a boolean is
+/// `True` / `False`; other values as [`value`].
+#[inline(never)]
+pub(crate) fn frame_value(v: FieldValue<'_>, out: &mut Tail<'_>) {
     match v {
         FieldValue::F64(x) => {
             let start = out.n;
