@@ -8,7 +8,7 @@ from influxdb_client_c._lib import lib
 from influxdb_client_c.client._c import error_from, new_conf, conf_get, _ERRBUF, InfluxValueError
 from influxdb_client_c import _cdefs as C
 from influxdb_client_c.client import management
-from influxdb_client_c.configuration import Configuration
+from influxdb_client_c.configuration import Configuration, LOGGERS_NAMES
 
 logger = logging.getLogger('influxdb_client_c.client.influxdb_client')
 
@@ -40,6 +40,9 @@ class _BaseClient:
         self.conf.host = url
         self.conf.timeout = timeout
         self.conf.enable_gzip = enable_gzip
+        self.conf.loggers["http_client_logger"] = logging.getLogger(kwargs.get("http_client_logger"))
+        for name in LOGGERS_NAMES:
+            self.conf.loggers[name] = logging.getLogger(name)
         self.conf.debug = debug
         for k in _C_KEYS:
             if k in kwargs:
@@ -59,6 +62,11 @@ class _BaseClient:
             raise InfluxValueError(C.INFLUX_ERR_CONFIG, err.value.decode("utf-8", "replace"))
         self._lock = threading.Lock()
 
+    @property
+    def api_client(self):
+        """What the seed's services take (``OrganizationsService(api_client=client.api_client)``)."""
+        return _ApiClient(self)
+
     def _handle(self):
         c = self._c
         if not c:
@@ -70,6 +78,14 @@ class _BaseClient:
             c, self._c = self._c, None
         if c:
             lib.influx_client_free(c)
+
+
+class _ApiClient:
+    """The ``api_client`` of a client: the client, and whether its services' calls are awaitable."""
+
+    def __init__(self, influxdb_client):
+        self.influxdb_client = influxdb_client
+        self.is_async = not isinstance(influxdb_client, InfluxDBClient)
 
 
 def _from_conf(cls, load, debug, enable_gzip, kwargs):

@@ -403,7 +403,13 @@ class QueryApi(object):
         return p if p is not None else getattr(self._influxdb_client, "profilers", None)
 
     def _cursor(self, query, org, params, dialect=None):
-        return _Cursor(self._influxdb_client, self._org(org), query, params, self._profilers(), dialect)
+        profilers = self._profilers()
+        if profilers:  # the seed prints the query before its profiler results
+            print("\n===============")
+            print("Profiler: query")
+            print("===============")
+            print(query)
+        return _Cursor(self._influxdb_client, self._org(org), query, params, profilers, dialect)
 
     def _records(self, cursor, on_table=None):
         """(FluxTable, FluxRecord) per record; profiler results go to the profiler callback."""
@@ -440,6 +446,9 @@ class QueryApi(object):
                 table.records.append(rec)
         finally:
             cursor.close()
+        if self._profilers():  # the seed leaves the profiler tables out
+            return TableList(t for t in tables if not any(
+                c.label == "result" and c.default_value == "_profiler" for c in t.columns))
         return tables
 
     def query_stream(self, query: str, org=None, params: dict = None) -> Generator['FluxRecord', Any, None]:
@@ -504,10 +513,17 @@ class QueryApi(object):
 
 
 def _print_profiler(rec):
-    print(f"Profiler: {rec.values.get('_measurement')}")
-    for k, v in rec.values.items():
-        if k not in ("result", "table", "_measurement"):
-            print(f"{k:<20}: {v}")
+    """A profiler record, printed as the seed prints it."""
+    msg = "Profiler: " + rec.get_measurement()
+    print("\n" + len(msg) * "=")
+    print(msg)
+    print(len(msg) * "=")
+    for name in rec.values:
+        val = rec[name]
+        if isinstance(val, str) and len(val) > 50:
+            print(f"{name:<20}: \n\n{val}")
+        elif val is not None:
+            print(f"{name:<20}: {val:<20}")
 
 
 __all__ = ['QueryApi', 'QueryOptions', 'Dialect', 'FluxQueryException']

@@ -10,6 +10,7 @@ import atexit
 import ctypes
 import logging
 import queue
+import sys
 import threading
 import weakref
 from enum import Enum
@@ -28,6 +29,12 @@ _PRECISION_NAMES = {0: WritePrecision.NS, 1: WritePrecision.US, 2: WritePrecisio
 # points packed per C call when a write() gets many: bounds the memory of one call
 _CHUNK_POINTS = 5000
 _write_packed = lib.influx_write_packed
+
+
+def _is_observable(r):
+    """A reactivex Observable (without importing reactivex when the caller did not)."""
+    rx = sys.modules.get("reactivex")
+    return rx is not None and isinstance(r, rx.Observable)
 
 
 class WriteType(Enum):
@@ -432,6 +439,12 @@ class WriteApi:
                 continue
             elif isinstance(r, (bytes, str)):
                 raw.setdefault(write_precision, []).append(bytes(r) if isinstance(r, bytes) else str(r).encode())
+                continue
+            elif not self._sync and not self._async and _is_observable(r):
+                # batching (the seed's only mode that takes one): each item it emits is written
+                self._flush_packed(bucket, org, packed, counts)
+                self._flush_raw(bucket, org, raw)
+                r.subscribe(lambda it: self._write_records(bucket, org, it, write_precision, kwargs))
                 continue
             else:
                 continue  # the seed ignores records of other types

@@ -1,0 +1,25 @@
+# Vendored from the README.md of influxdb-client-python 1.50.0 (MIT License, see the
+# seed's LICENSE in LICENSE here), the code block at README line 1408, section:
+#   Advanced Usage / How to use Asyncio / Async Delete API
+# Changed: `influxdb_client` -> `influxdb_client_c` in the imports, nothing else.
+# The test substitutes the server for http://localhost:8086, my-token, my-org and my-bucket at run time.
+# --- README line 1408 ---
+import asyncio
+from datetime import datetime
+
+from influxdb_client_c.client.influxdb_client_async import InfluxDBClientAsync
+
+
+async def main():
+    async with InfluxDBClientAsync(url="http://localhost:8086", token="my-token", org="my-org") as client:
+        start = datetime.fromtimestamp(0)
+        stop = datetime.now()
+        # Delete data with location = 'Prague'
+        successfully = await client.delete_api().delete(start=start, stop=stop, bucket="my-bucket",
+                                                        predicate="location = \"Prague\"")
+        print(f" > successfully: {successfully}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+# --- end of README text ---
