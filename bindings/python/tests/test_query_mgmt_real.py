@@ -1,4 +1,5 @@
 """The query and management calls against the real InfluxDB."""
+import json
 import asyncio
 from datetime import datetime, timedelta, timezone
 
@@ -165,6 +166,14 @@ def test_records_of_every_type_as_the_seed_builds_them(server, helper):
         assert [(r.table, r.values, r.row) for r in st.records] == [(r.table, r.values, r.row) for r in ot.records]
         for sr, orr in zip(st.records, ot.records):
             assert [type(v) for v in sr.row] == [type(v) for v in orr.row]
+    # the JSON of tables and records (FluxStructureEncoder: a record's row is built when first
+    # read, here by the encoder itself)
+    from influxdb_client.client.flux_table import FluxStructureEncoder as SeedEncoder
+    from influxdb_client_c.client.flux_table import FluxStructureEncoder as OurEncoder
+    seed_j, our_j = _seed_and_ours(server, _EVERY_TYPE, lambda q, f: q.query(f), helper)
+    seed_j = json.dumps(seed_j, cls=SeedEncoder, indent=1)
+    our_j = json.dumps(our_j, cls=OurEncoder, indent=1)
+    assert '"row"' in our_j and seed_j == our_j
     seed_s, our_s = _seed_and_ours(server, _EVERY_TYPE, lambda q, f: [(r.table, r.values) for r in q.query_stream(f)],
                                    helper)
     assert seed_s == our_s and len(our_s) == 4

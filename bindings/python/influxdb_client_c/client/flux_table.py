@@ -19,6 +19,9 @@ class FluxStructureEncoder(JSONEncoder):
     def default(self, obj):
         """Return serializable objects for JSONEncoder."""
         import datetime
+        if isinstance(obj, FluxRecord):  # its row may not be built yet (see FluxRecord.row)
+            return {"table": obj.table, "values": obj.values, "row": obj.row,
+                    **{k: v for k, v in obj.__dict__.items() if k not in ("table", "values", "_row")}}
         if isinstance(obj, FluxStructure):
             return obj.__dict__
         elif isinstance(obj, (datetime.datetime, datetime.date)):
@@ -75,13 +78,29 @@ class FluxRecord(FluxStructure):
     """A record of a table: ``table`` (the table's position in the result), ``values`` by label
     and ``row`` (every column in order)."""
 
+    # The query reader makes records with their ``values`` only; ``row`` (the values in
+    # column order, which is the order of ``values`` then) is built when first read.
+    _row = None
+
     def __init__(self, table, values=None) -> None:
         """Initialize defaults."""
         if values is None:
             values = {}
         self.table = table
         self.values = values
-        self.row = []
+        self._row = []
+
+    @property
+    def row(self):
+        """Every column's value, in the table's column order."""
+        r = self._row
+        if r is None:
+            r = self._row = list(self.values.values())
+        return r
+
+    @row.setter
+    def row(self, value):
+        self._row = value
 
     def get_start(self):
         """Get '_start' value."""

@@ -289,11 +289,12 @@ def _row_builder(types, words, labels, index):
             exprs.append(f"t[{k}]")
         else:
             exprs.append("None")  # a datatype the seed does not know: None
-    ns = {"R": FluxRecord, "I": index, "L": labels}
+    ns = {"R": FluxRecord, "I": index, "L": labels, "new": object.__new__}
     if len(set(labels)) == n:
+        # FluxRecord.__init__ skipped: table and values set, row left to be built when read
         keys = ", ".join(f"{lab!r}: {e}" for lab, e in zip(labels, exprs))
-        src = (f"def build(t, S):\n    v = {{{keys}}}\n    r = R(I, v)\n"
-               f"    r.row = list(v.values())\n    return r\n")
+        src = (f"def build(t, S):\n    r = new(R)\n    r.table = I\n"
+               f"    r.values = {{{keys}}}\n    return r\n")
     else:  # a label twice: values as dict(zip()) makes them (the last value wins)
         src = (f"def build(t, S):\n    row = [{', '.join(exprs)}]\n    r = R(I, dict(zip(L, row)))\n"
                f"    r.row = row\n    return r\n")
