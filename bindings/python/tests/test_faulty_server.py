@@ -125,3 +125,48 @@ def test_server_down_close_reports_everything_failed():
     w.write("b", record=[f"m v={i} {i}" for i in range(25)])
     w.close()
     assert sum(d.count("\n") + 1 for d in errs) == 25
+
+
+class CsvThenBroken(http.server.BaseHTTPRequestHandler):
+    """A query answer of 5,000 valid records, then a row the CSV reader refuses (a long of
+    text), so the error arrives while a thread reads ahead; or the connection cut there."""
+    cut = False
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        rows = "".join(f",,0,{i}\r\n" for i in range(5000))
+        body = ("#datatype,string,long,long\r\n#group,false,false,false\r\n#default,_result,,\r\n"
+                ",result,table,v\r\n" + rows + ("" if self.cut else ",,0,not-a-number\r\n")).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(body) + (1000 if self.cut else 0)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+
+class CsvThenCut(CsvThenBroken):
+    cut = True
+
+
+@pytest.mark.parametrize("handler", [CsvThenBroken, CsvThenCut])
+def test_an_error_after_many_records_reaches_the_reader_once(handler):
+    from influxdb_client_c.client.exceptions import InfluxDBError
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with InfluxDBClient(url=f"http://127.0.0.1:{srv.server_address[1]}", token="t", org="o",
+                            timeout=2000) as client:
+            got = []
+            with pytest.raises(InfluxDBError) as e:
+                for r in client.query_api().query_stream("x"):
+                    got.append(r["v"])
+            assert got == list(range(5000))  # every record before the failure, in order
+            assert handler is CsvThenCut or "not-a-number" in str(e.value)
+            assert not [t for t in threading.enumerate() if "read-ahead" in t.name]
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -195,3 +195,39 @@ def test_wide_tables_and_many_batches_as_the_seed(server, client, bucket):
         s, o = _seed_and_ours(server, flux, lambda q, f: [(r.table, r.values, r.row) for r in q.query_stream(f)])
         assert len(o) == count
         assert s == o
+
+
+def test_read_ahead_of_a_long_answer_stops_with_the_consumer(client, bucket):
+    """A long answer is read ahead by a thread (after the first full batch): records come in
+    order across tables, a consumer that stops early ends the thread and the request, an
+    abandoned generator too, and the client goes on."""
+    import gc
+    import threading
+    import time
+    with client.write_api(write_options=SYNCHRONOUS) as w:
+        w.write(bucket, record=[f"ra,h=h{i % 2} v={i}i {1_700_000_000_000_000_000 + i}" for i in range(20_000)])
+    flux = f'from(bucket:"{bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "ra")'
+
+    def readers():
+        return [t for t in threading.enumerate() if "read-ahead" in t.name]
+
+    got = [(r["h"], r.get_value()) for r in client.query_api().query_stream(flux)]
+    assert got == [(f"h{k}", i) for k in (0, 1) for i in range(k, 20_000, 2)]
+    assert not readers()
+    stream = client.query_api().query_stream(flux)
+    first = [next(stream).get_value() for _ in range(3000)]
+    assert first == list(range(0, 6000, 2))
+    assert readers()  # past the first full batch: reading ahead
+    t = time.perf_counter()
+    stream.close()
+    assert time.perf_counter() - t < 1.0 and not readers()
+    stream = client.query_api().query_stream(flux)
+    assert next(stream).get_value() == 0 and [next(stream) for _ in range(2000)]
+    del stream
+    gc.collect()
+    deadline = time.time() + 5
+    while readers() and time.time() < deadline:
+        time.sleep(0.01)
+    assert not readers()
+    tables = client.query_api().query(flux)
+    assert [len(t.records) for t in tables] == [10_000, 10_000]

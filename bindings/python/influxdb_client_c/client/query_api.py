@@ -7,7 +7,9 @@ batch of records: influx_query_next_records) and DataFrames from them.
 
 import ctypes
 import json
+import queue
 import struct
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import List, Generator, Any
 
@@ -173,73 +175,148 @@ class _Cursor:
             self._fail(rc)
         return buf.raw[:got.value]
 
-    def records(self, on_table=None):
-        """Yield (FluxTable, FluxRecord) per record (the record's ``row`` set too).
-
-        Records come many per C call (influx_query_next_records): per record a null mask and
-        one 8-byte slot per column, then the call's string table (texts, RFC 3339 times and
-        bytes, each once per call). A row is built from one ``struct.iter_unpack`` tuple."""
+    def _fetcher(self):
+        """A function (buffer or None) -> one event of the C cursor: ("table", FluxTable, types,
+        index, new_block, buffer), ("records", buffer, n_records, n_strings, max_records: the
+        string table's place), ("end",) or ("error", exception) — everything a consumer needs, read on the calling thread (C errors are
+        per thread). One record larger than the buffer gets a larger buffer."""
         q = self.q
-        cap = _BATCH_BYTES
-        buf = (ctypes.c_uint64 * (cap // 8))()
-        mv = memoryview(buf).cast("B")
         n_rec, n_str, ev = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_int()
         refs = (ctypes.byref(n_rec), ctypes.byref(n_str), ctypes.byref(ev))
         nxt = lib.influx_query_next_records
+        state = {"size": 0, "cap": _BATCH_BYTES}
+
+        def max_records(cap):
+            size = state["size"]
+            return min(_BATCH_RECORDS, cap // (2 * size)) if size else 1
+
+        def fetch(buf):
+            try:
+                while True:
+                    if buf is None or ctypes.sizeof(buf) < state["cap"]:
+                        buf = (ctypes.c_uint64 * (state["cap"] // 8))()
+                    max_rec = max_records(ctypes.sizeof(buf))
+                    rc = nxt(q, buf, ctypes.sizeof(buf), max_rec, *refs)
+                    if rc:
+                        if (rc == C.INFLUX_ERR_INVALID_ARG and "does not fit" in last_error()[0]
+                                and state["cap"] < _MAX_BATCH_BYTES):
+                            state["cap"] *= 4  # one record larger than the buffer (it is kept)
+                            continue
+                        self._fail(rc)
+                    e = ev.value
+                    if e == C.INFLUX_QUERY_END:
+                        return ("end",)
+                    if e == C.INFLUX_QUERY_TABLE:
+                        t = lib.influx_query_table(q)
+                        n = lib.influx_table_column_count(t)
+                        table = FluxTable()
+                        types = []
+                        for i in range(n):
+                            types.append(lib.influx_table_column_type(t, i))
+                            table.columns.append(FluxColumn(
+                                index=i, label=lib.influx_table_column_name(t, i).decode(),
+                                data_type=lib.influx_table_column_datatype(t, i).decode(),
+                                group=bool(lib.influx_table_column_is_group(t, i)),
+                                default_value=lib.influx_table_column_default(t, i).decode()))
+                        state["size"] = 8 * (max(1, (n + 63) // 64) + n)
+                        state["cap"] = max(state["cap"], 2 * state["size"])
+                        return ("table", table, types, lib.influx_table_index(t),
+                                bool(lib.influx_table_new_block(t)), buf)
+                    return ("records", buf, n_rec.value, n_str.value, max_rec)
+            except Exception as e:  # noqa: BLE001 - handed to the consumer, raised there
+                return ("error", e)
+        return fetch
+
+    def _events(self):
+        """The cursor's events (see _fetcher). The first full batch is read here; from then on
+        a thread reads ahead (the C call runs without the GIL while the records of the batch
+        before it are built), at most two batches ahead; it stops when the consumer does."""
+        fetch = self._fetcher()
+        buf = None
+        while True:
+            item = fetch(buf)
+            yield item
+            kind = item[0]
+            if kind in ("end", "error"):
+                return
+            buf = item[5] if kind == "table" else item[1]
+            if kind == "records" and item[2] >= _READ_AHEAD_AFTER:
+                break
+        free, ready = queue.SimpleQueue(), queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def read_ahead():
+            b = buf
+            while not stop.is_set():
+                it = fetch(b)
+                ready.put(it)
+                if it[0] in ("end", "error"):
+                    return
+                b = free.get()  # the buffer of a batch the consumer is done with
+                if b is None:
+                    return
+        for _ in range(2):
+            free.put((ctypes.c_uint64 * (ctypes.sizeof(buf) // 8))())
+        reader = threading.Thread(target=read_ahead, name="influxdb_client_c query read-ahead", daemon=True)
+        reader.start()
+        try:
+            last = None
+            while True:
+                item = ready.get()
+                if last is not None:
+                    free.put(last)
+                yield item
+                kind = item[0]
+                if kind in ("end", "error"):
+                    return
+                last = item[5] if kind == "table" else item[1]
+        finally:
+            stop.set()
+            free.put(None)
+            while reader.is_alive():  # unblock a put() on the full queue, then wait
+                try:
+                    ready.get_nowait()
+                except queue.Empty:
+                    reader.join(0.01)
+
+    def records(self, on_table=None):
+        """Yield (FluxTable, FluxRecord) per record.
+
+        Records come many per C call (influx_query_next_records): per record a null mask and
+        one 8-byte slot per column, then the call's string table (texts, RFC 3339 times and
+        bytes, each once per call). A record is built from one ``struct.iter_unpack`` tuple."""
         helper = get_date_helper()
         parse_time = _time_parser(helper)
         text_cache = {}
         build = slow = None
-        index = table = labels = None
-        max_rec = region = size = 0
+        table = None
+        size = 0
         iter_unpack, unpack_len = struct.iter_unpack, _U32.unpack_from
-        while True:
-            rc = nxt(q, buf, cap, max_rec or 1, *refs)
-            if rc:
-                if rc == C.INFLUX_ERR_INVALID_ARG and "does not fit" in last_error()[0] and cap < _MAX_BATCH_BYTES:
-                    # one record larger than the buffer (it is kept): a larger buffer
-                    cap *= 4
-                    buf = (ctypes.c_uint64 * (cap // 8))()
-                    mv = memoryview(buf).cast("B")
-                    max_rec = min(_BATCH_RECORDS, cap // (2 * size)) if size else 0
-                    region = max_rec * size
-                    continue
-                self._fail(rc)
-            e = ev.value
-            if e == C.INFLUX_QUERY_END:
+        for item in self._events():
+            kind = item[0]
+            if kind == "end":
                 return
-            if e == C.INFLUX_QUERY_TABLE:
-                t = lib.influx_query_table(q)
-                n = lib.influx_table_column_count(t)
-                table = FluxTable()
-                types = []
-                for i in range(n):
-                    types.append(lib.influx_table_column_type(t, i))
-                    table.columns.append(FluxColumn(
-                        index=i, label=lib.influx_table_column_name(t, i).decode(),
-                        data_type=lib.influx_table_column_datatype(t, i).decode(),
-                        group=bool(lib.influx_table_column_is_group(t, i)),
-                        default_value=lib.influx_table_column_default(t, i).decode()))
-                index = lib.influx_table_index(t)
-                new_block = bool(lib.influx_table_new_block(t))
-                labels = [c.label for c in table.columns]
+            if kind == "error":
+                raise item[1]
+            if kind == "table":
+                _, table, types, index, new_block, _buf = item
+                n = len(types)
                 words = max(1, (n + 63) // 64)
                 size = 8 * (words + n)
-                if 2 * size > cap:
-                    cap = 2 * size
-                    buf = (ctypes.c_uint64 * (cap // 8))()
-                    mv = memoryview(buf).cast("B")
-                max_rec = min(_BATCH_RECORDS, cap // (2 * size))
-                region = max_rec * size
+                labels = [c.label for c in table.columns]
                 fmt, build, slow = _row_builder(types, words, labels, index)
                 if on_table is not None:
                     on_table(index, table, new_block)
                 continue
-            # the call's string table: texts, times (converted once per call) and bytes
+            _, buf, n_rec, n_str, max_rec = item
+            mv = memoryview(buf).cast("B")
+            # the call's string table (after max_rec records): texts, times (converted once
+            # per call) and bytes
             strs = []
             append = strs.append
-            o = region
-            for _ in range(n_str.value):
+            o = max_rec * size
+            region = n_rec * size
+            for _ in range(n_str):
                 w = unpack_len(mv, o)[0]
                 ln = w & 0x3FFFFFFF
                 b = mv[o + 4:o + 4 + ln]
@@ -257,13 +334,15 @@ class _Cursor:
                     append(parse_time(str(b, "ascii")))
                 else:
                     append(bytes(b))
-            for tup in iter_unpack(fmt, mv[:n_rec.value * size]):
+            for tup in iter_unpack(fmt, mv[:region]):
                 yield table, (slow(tup, strs) if tup[0] else build(tup, strs))
+            del mv
 
 
 _BATCH_BYTES = 1 << 18          # one C call fills up to this much
 _MAX_BATCH_BYTES = 1 << 30      # a record larger than this is an error
 _BATCH_RECORDS = 1024           # records per call at most
+_READ_AHEAD_AFTER = _BATCH_RECORDS  # a full batch: the answer is long, a thread reads ahead
 _U32 = struct.Struct("<I")
 _SLOT = {  # struct code of the 8-byte slot per column type
     C.INFLUX_COL_DOUBLE: "d", C.INFLUX_COL_LONG: "q", C.INFLUX_COL_ULONG: "Q", C.INFLUX_COL_BOOL: "?7x",
