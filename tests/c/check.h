@@ -43,6 +43,17 @@ static int g_passed, g_failed;
         }                                                                              \
     } while (0)
 
+/* The complete lines of a line buffer as a NUL-terminated string (static storage). */
+static inline const char *lines_text(const influx_lines *lb) {
+    static char text[4096];
+    size_t len = 0;
+    const char *data = influx_lines_data(lb, &len);
+    if (!data || len >= sizeof text) return "";
+    memcpy(text, data, len);
+    text[len] = 0;
+    return text;
+}
+
 static int check_summary(const char *name) {
     printf("%s: %d passed, %d failed\n", name, g_passed, g_failed);
     return g_failed == 0 && g_passed > 0 ? 0 : 1;

@@ -318,17 +318,6 @@ static void reused_points(void) {
     influx_point_free(p);
 }
 
-/* The complete lines of a line buffer as a NUL-terminated string (static storage). */
-static const char *lines_text(const influx_lines *lb) {
-    static char text[1024];
-    size_t len = 0;
-    const char *data = influx_lines_data(lb, &len);
-    if (!data || len >= sizeof text) return "";
-    memcpy(text, data, len);
-    text[len] = 0;
-    return text;
-}
-
 /* Line buffers: the same text as points given the same calls, in any key order; state
  * errors; NULL handling. */
 static void line_buffers(void) {

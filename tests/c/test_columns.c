@@ -8,16 +8,6 @@
 #include <math.h>
 #include <stdint.h>
 
-static const char *text_of(influx_lines *lb) {
-    static char copy[4096];
-    size_t n = 0;
-    const char *d = influx_lines_data(lb, &n);
-    if (!d || n >= sizeof copy) return "";
-    memcpy(copy, d, n);
-    copy[n] = 0;
-    return copy;
-}
-
 int main(void) {
     const char *tag_keys[] = {"host"};
     const char *hosts = "a\0b\0c\0"; /* NUL-terminated strings back to back */
@@ -45,7 +35,7 @@ int main(void) {
                                       INFLUX_TEXT_POINT),
              INFLUX_OK);
     CHECK(added == 2 && skipped == 1);
-    CHECK_STR(text_of(lb),
+    CHECK_STR(lines_text(lb),
               "m,host=a b=true,f=30,i=-1i,s=\"x\",u=7u 1\n"
               "m,host=b b=false,f=1e+16,i=2i,s=\"y z\",u=8u 2");
 
@@ -55,7 +45,7 @@ int main(void) {
                                       INFLUX_TEXT_DATAFRAME),
              INFLUX_OK);
     CHECK(added == 2 && skipped == 1);
-    CHECK_STR(text_of(lb),
+    CHECK_STR(lines_text(lb),
               "m,host=a b=True,f=30.0,i=-1i,s=\"x\",u=7u 1\n"
               "m,host=b b=False,f=1e+16,i=2i,s=\"y z\",u=8u 2");
 
@@ -69,7 +59,7 @@ int main(void) {
                                       5, NULL, 3, &added, NULL, INFLUX_TEXT_DATAFRAME),
              INFLUX_OK);
     CHECK(added == 3);
-    CHECK_STR(text_of(lb),
+    CHECK_STR(lines_text(lb),
               "m b=True,f=-0.0,s=\"x\",u=7u\n"
               "m b=False,f=0.5,i=2i,s=\"y z\",u=8u\n"
               "m b=True,f=2.0,i=3i,s=\"w\",u=9u");
@@ -79,7 +69,7 @@ int main(void) {
     CHECK_RC(influx_lines_add_field_f64(lb, "f", 3.0), INFLUX_OK);
     CHECK_RC(influx_lines_add_field_bool(lb, "b", 1), INFLUX_OK);
     CHECK_RC(influx_lines_end(lb), INFLUX_OK);
-    CHECK(strstr(text_of(lb), "\np b=true,f=3") != NULL);
+    CHECK(strstr(lines_text(lb), "\np b=true,f=3") != NULL);
 
     /* misuse */
     CHECK_RC(influx_lines_add_columns(NULL, "m", NULL, NULL, 0, field_keys, types, cols2, NULL, 1,

@@ -129,14 +129,25 @@ fn refused(data: &[u8], line: usize, why: Why) -> Error {
     ))
 }
 
+/// A table of the bytes `listed` (and, with `non_ascii`, every byte from 0x80).
+const fn byte_table(listed: &[u8], non_ascii: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0x80;
+    while non_ascii && b < 256 {
+        t[b] = true;
+        b += 1;
+    }
+    let mut k = 0;
+    while k < listed.len() {
+        t[listed[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
 /// Bytes that end (or need a look in) a token: space, `\n`, `\r`, `\\`, NUL and `extra`.
 const fn stop_table(extra: &[u8]) -> [bool; 256] {
-    let mut t = [false; 256];
-    t[b' ' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[b'\r' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[0] = true;
+    let mut t = byte_table(b" \n\r\\\0", false);
     let mut k = 0;
     while k < extra.len() {
         t[extra[k] as usize] = true;
@@ -152,14 +163,7 @@ const STOP_COMMA: [bool; 256] = stop_table(b",");
 /// A tag or field key.
 const STOP_KEY: [bool; 256] = stop_table(b",=");
 /// Inside a string field value: the bytes looked at one by one.
-const STOP_STRING: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[0] = true;
-    t
-};
+const STOP_STRING: [bool; 256] = byte_table(b"\"\\\n\0", false);
 
 struct Parser<'a> {
     d: &'a [u8],

@@ -7,42 +7,17 @@
 //! lines the full parser accepts (`tests::agrees_with_the_full_parser` checks that on
 //! mutated lines).
 
+use super::byte_table;
 use crate::lp::rules::{MAX_TIME_NS, MIN_TIME_NS};
 
 /// Bytes that end a plain name (measurement, tag key or value, field key) or that this path
 /// leaves to the full parser: space, `,`, `=`, `"`, `\\`, `\n`, `\r`, NUL, every non-ASCII
 /// byte (UTF-8 is checked by the full parser).
-const NAME_STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0x80;
-    while b < 256 {
-        t[b] = true;
-        b += 1;
-    }
-    let stops = b" ,=\"\\\n\r\0";
-    let mut k = 0;
-    while k < stops.len() {
-        t[stops[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
+const NAME_STOP: [bool; 256] = byte_table(b" ,=\"\\\n\r\0", true);
 
 /// Inside a plain string field value: the closing quote, and what the full parser reads
 /// (escapes, newlines, NUL, non-ASCII).
-const STRING_STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0x80;
-    while b < 256 {
-        t[b] = true;
-        b += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[0] = true;
-    t
-};
+const STRING_STOP: [bool; 256] = byte_table(b"\"\\\n\0", true);
 
 /// Most tag keys of a line this path compares for repeats; a line with more goes to the
 /// full parser.
