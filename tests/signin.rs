@@ -280,3 +280,45 @@ fn threads_share_one_session() {
     assert_eq!(signins, 1);
     assert_eq!(count(&client, &s.bucket, &run).unwrap(), 20);
 }
+
+#[test]
+fn a_user_without_permission_gets_the_servers_403_after_one_sign_in() {
+    let s = server();
+    let api_url = |p: &str| format!("{}{p}", s.url);
+    let token = format!("Token {}", s.token);
+    let name = run_id("noperm");
+    let body = ureq::post(&api_url("/api/v2/users"))
+        .set("Authorization", &token)
+        .set("Content-Type", "application/json")
+        .send_string(&serde_json::json!({ "name": name }).to_string())
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let password = "noperm-password-canary-71";
+    ureq::post(&api_url(&format!("/api/v2/users/{id}/password")))
+        .set("Authorization", &token)
+        .set("Content-Type", "application/json")
+        .send_string(&serde_json::json!({ "password": password }).to_string())
+        .unwrap();
+    let proxy = ForwardProxy::start(None);
+    let mut conf = signin_conf(s, password);
+    conf.set("username", &name).unwrap();
+    conf.set("proxy", &proxy.url(None)).unwrap();
+    let client = Client::new(&conf).unwrap();
+    let e = write(&sync_api(&client), &s.bucket, &name, 1).unwrap_err();
+    assert_eq!((e.code, e.http_status), (Code::Http, 403), "{e:?}");
+    assert!(!format!("{e:?}").contains(password));
+    assert_eq!(
+        paths(&proxy.requests()),
+        ["POST /api/v2/signin", "POST /api/v2/write"]
+    );
+    drop(client);
+    ureq::delete(&api_url(&format!("/api/v2/users/{id}")))
+        .set("Authorization", &token)
+        .call()
+        .unwrap();
+}

@@ -379,21 +379,26 @@ impl Http {
         else {
             return self.send_once(&req, None);
         };
-        let cookie = self.session_cookie(session, None)?;
+        let (cookie, fresh) = self.session_cookie(session, None)?;
         let resp = self.send_once(&req, Some(&cookie))?;
-        if resp.status != 401 {
+        // A 401 on the cookie this very call signed in for is the answer (not a lost session).
+        if resp.status != 401 || fresh {
             return Ok(resp);
         }
         // The server forgot the session (expired after its TTL, signed out, restarted with
         // a new store): sign in again and send the request once more.
         resp.drain();
-        let fresh = self.session_cookie(session, Some(&cookie))?;
-        self.send_once(&req, Some(&fresh))
+        let (renewed, _) = self.session_cookie(session, Some(&cookie))?;
+        self.send_once(&req, Some(&renewed))
     }
 
-    /// The session cookie: the current one, or a new sign-in's when there is none yet or
-    /// the current one is `stale` (another thread may have replaced it already).
-    fn session_cookie(&self, session: &Session, stale: Option<&Arc<str>>) -> Result<Arc<str>> {
+    /// The session cookie: the current one, or a new sign-in's (then `true`) when there is
+    /// none yet or the current one is `stale` (another thread may have replaced it already).
+    fn session_cookie(
+        &self,
+        session: &Session,
+        stale: Option<&Arc<str>>,
+    ) -> Result<(Arc<str>, bool)> {
         let mut current = session.cookie();
         if let Some(c) = current.as_ref() {
             let is_stale = match stale {
@@ -401,13 +406,13 @@ impl Http {
                 None => false,
             };
             if !is_stale {
-                return Ok(c.clone());
+                return Ok((c.clone(), false));
             }
         }
         *current = None;
         let fresh: Arc<str> = self.sign_in(session)?.into();
         *current = Some(fresh.clone());
-        Ok(fresh)
+        Ok((fresh, true))
     }
 
     /// `POST /api/v2/signin` with Basic credentials; the `Cookie` value to send from then on.
