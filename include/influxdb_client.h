@@ -887,12 +887,14 @@ influx_result influx_conf_set_callbacks(struct influx_conf *conf, influx_success
 /*
  Create a client from `conf`, which is ALWAYS consumed (freed), on success and failure.
  Returns NULL on error with the reason in `errstr` (may be NULL) and
- influx_last_error_message(). Does not contact the server.
+ influx_last_error_message(). Does not contact the server (with `username` and `password`
+ set, the first request signs in: POST /api/v2/signin, then a session cookie).
  */
 struct influx_client *influx_client_new(struct influx_conf *conf, char *errstr, size_t errstr_size);
 
 /*
- Free a client. NULL is a no-op. Write APIs created from it stay usable.
+ Free a client. NULL is a no-op. Write APIs created from it stay usable. A signed-in session
+ (`username`/`password`) is signed out when the last of them is gone (at most 2 s).
  */
 void influx_client_free(struct influx_client *client);
 
@@ -946,7 +948,7 @@ influx_result influx_conf_load_file(struct influx_conf *conf, const char *path, 
 /*
  Read option `key` into `buf`: the value as stored (normalized: booleans `true`/`false`,
  durations in ms), else the default, else "" (unset without default). Secrets (`token`,
- `cert_key_password`) read as "***" when set. `*size` is the capacity of `buf` on input
+ `cert_key_password`, `password`) read as "***" when set. `*size` is the capacity of `buf` on input
  and the length needed including the NUL on output; if `buf` is NULL or too small nothing
  is written and INFLUX_ERR_INVALID_ARG is returned (call again with `*size` bytes).
  Unknown key: INFLUX_ERR_CONFIG. `default_tags.<name>` reads a default tag.

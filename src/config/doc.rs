@@ -153,8 +153,9 @@ override those defaults for that API (a client option there is an error).
 "#;
 
 pub(crate) const MD_AFTER_CLIENT: &str = r#"
-`token` and `cert_key_password` are never printed: not in error messages, logs or debug output (a
-password inside `url` or `proxy` is shown as `***` as well).
+`token`, `password` and `cert_key_password` are never printed: not in error messages, logs or
+debug output (a password inside `url` or `proxy` is shown as `***` as well, and the session cookie
+of a `username`/`password` sign-in is never shown).
 
 ## Write options
 

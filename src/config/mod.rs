@@ -5,7 +5,7 @@
 //! [`Conf::set`] (the C API's `influx_conf_set`), [`Conf::load_env`] (the seed's
 //! `INFLUXDB_V2_*` variables, `_from_env_properties`) and [`Conf::load_file`] (the seed's
 //! ini/toml/json config file, `_from_config_file`), then turned into a typed
-//! [`ClientConfig`] or [`WriteOptions`]. Secrets (`token`, `cert_key_password`, proxy/URL
+//! [`ClientConfig`] or [`WriteOptions`]. Secrets (`token`, `password`, `cert_key_password`, proxy/URL
 //! passwords) never appear in any message, `Debug` or `Display` output.
 //!
 //! - [`table`]: the option table; [`value`]: parsing and showing values;
@@ -43,6 +43,7 @@ mod tests {
     const TOKEN: &str = "SECRET-TOKEN-6f1d";
     const KEY_PW: &str = "KEY-PASSWORD-93ab";
     const PROXY_PW: &str = "PROXY-PASSWORD-77c0";
+    const USER_PW: &str = "USER-PASSWORD-2e5a";
 
     fn no_env(_: &str) -> Option<String> {
         None
@@ -380,6 +381,37 @@ mod tests {
     }
 
     #[test]
+    fn sign_in_needs_username_and_password_without_a_colon() {
+        let mut c = Conf::new();
+        c.set("username", "my-user").unwrap();
+        let e = c.client_config().unwrap_err();
+        assert!(e.message.starts_with("username: "), "{e:?}");
+        // as the seed: with a token, a lone username is ignored
+        c.set("token", TOKEN).unwrap();
+        let cc = c.client_config().unwrap();
+        assert_eq!(cc.username.as_deref(), Some("my-user"));
+        assert!(cc.password.is_none());
+        let mut c = Conf::new();
+        c.set("password", USER_PW).unwrap();
+        let e = c.client_config().unwrap_err();
+        assert!(e.message.starts_with("password: ") && !e.message.contains(USER_PW));
+        c.set("username", "").unwrap();
+        assert!(c.client_config().is_err(), "an empty username is unset");
+        c.set("username", "a:b").unwrap();
+        let e = c.client_config().unwrap_err();
+        assert!(
+            e.message.contains("':'") && !e.message.contains(USER_PW),
+            "{e:?}"
+        );
+        c.set("username", "my-user").unwrap();
+        let cc = c.client_config().unwrap();
+        assert_eq!(
+            (cc.username.as_deref(), cc.password.as_deref()),
+            (Some("my-user"), Some(USER_PW))
+        );
+    }
+
+    #[test]
     fn empty_token_and_org_mean_unset() {
         let mut c = Conf::new();
         c.set("token", "").unwrap();
@@ -480,25 +512,39 @@ mod tests {
         let mut c = Conf::new();
         c.set("token", TOKEN).unwrap();
         c.set("cert_key_password", KEY_PW).unwrap();
+        c.set("username", "my-user").unwrap();
+        c.set("password", USER_PW).unwrap();
         c.set("proxy", &format!("http://user:{PROXY_PW}@proxy:3128"))
             .unwrap();
         c.set("url", &format!("https://user:{PROXY_PW}@influx:8086"))
             .unwrap();
         c.set("default_tags.host", "h1").unwrap();
         let cc = c.client_config().unwrap();
+        assert_eq!(cc.password.as_deref(), Some(USER_PW));
+        let http = crate::http::Http::new(&cc).unwrap();
         for text in [
             format!("{c:?}"),
             format!("{c}"),
             format!("{c:#?}"),
             format!("{cc:?}"),
             format!("{cc:#?}"),
+            format!("{http:?}"),
+            format!("{http:#?}"),
         ] {
-            for secret in [TOKEN, KEY_PW, PROXY_PW] {
+            for secret in [TOKEN, KEY_PW, PROXY_PW, USER_PW] {
                 assert!(!text.contains(secret), "{secret} leaked in {text}");
             }
             assert!(text.contains("***"), "{text}");
         }
         assert!(format!("{c}").contains("token=***"));
+        assert!(format!("{c}").contains("password=***"));
+        assert!(format!("{c}").contains("username=my-user"));
+        assert_eq!(c.get_shown("password").unwrap(), "***");
+        let msg = config_err(c.set("password", &format!("{USER_PW}\r")));
+        assert!(
+            !msg.contains(USER_PW) && msg.starts_with("password: "),
+            "{msg}"
+        );
         assert!(format!("{c}").contains("default_tags.host=h1"));
         // An invalid secret is rejected without echoing it.
         let bad = format!("{TOKEN}\n");

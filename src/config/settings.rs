@@ -15,8 +15,13 @@ use super::value::*;
 pub struct ClientConfig {
     /// Base URL, one trailing `/` removed.
     pub url: String,
-    /// `None` if unset or empty (then no `Authorization` header is sent).
+    /// `None` if unset or empty (then no `Authorization` header is sent). Not sent when
+    /// `username` and `password` are set (session sign-in, as the seed).
     pub token: Option<String>,
+    /// Session sign-in user (`POST /api/v2/signin`); used only with `password`.
+    pub username: Option<String>,
+    /// Session sign-in password; never shown.
+    pub password: Option<String>,
     pub org: Option<String>,
     pub timeout: Duration,
     pub enable_gzip: bool,
@@ -41,6 +46,8 @@ impl Default for ClientConfig {
             .unwrap_or_else(|_| ClientConfig {
                 url: "http://localhost:8086".to_string(),
                 token: None,
+                username: None,
+                password: None,
                 org: None,
                 timeout: Duration::from_millis(10_000),
                 enable_gzip: false,
@@ -63,6 +70,8 @@ impl fmt::Debug for ClientConfig {
         f.debug_struct("ClientConfig")
             .field("url", &redact_userinfo(&self.url))
             .field("token", &secret(&self.token))
+            .field("username", &self.username)
+            .field("password", &secret(&self.password))
             .field("org", &self.org)
             .field("timeout", &self.timeout)
             .field("enable_gzip", &self.enable_gzip)
@@ -207,6 +216,23 @@ impl Conf {
                 Some(_) => {}
             }
         }
+        let username = self.text("username");
+        let password = self.text("password");
+        // Seed `_BaseClient.__init__`: sign-in needs both; with both set the token is not
+        // sent. One without the other and no token would send unauthenticated requests that
+        // fail later with 401: refused here instead.
+        if username.is_some() != password.is_some() && token.is_none() {
+            return Err(Error::config(if username.is_some() {
+                "username: set `password` too (sign-in needs both)"
+            } else {
+                "password: set `username` too (sign-in needs both)"
+            }));
+        }
+        if username.as_deref().is_some_and(|u| u.contains(':')) {
+            return Err(Error::config(
+                "username: must not contain ':' (it is sent as HTTP Basic credentials user:password)",
+            ));
+        }
         let connection_pool_maxsize = match self.get("connection_pool_maxsize") {
             Some(_) => self.usize_of("connection_pool_maxsize")?,
             // Seed `Configuration.__init__`: `multiprocessing.cpu_count() * 5`.
@@ -217,6 +243,8 @@ impl Conf {
         Ok(ClientConfig {
             url,
             token,
+            username,
+            password,
             org: self.text("org"),
             timeout: self.millis("timeout")?,
             enable_gzip: self.flag("enable_gzip")?,

@@ -93,6 +93,22 @@ pub static OPTIONS: &[OptionSpec] = &[
         doc: "API token, sent as `Authorization: Token <token>` (or `username:password` with `auth_basic`); printable ASCII only, as it goes into an HTTP header; never printed.",
     },
     OptionSpec {
+        key: "username",
+        scope: Scope::Client,
+        kind: Kind::Str,
+        default: None,
+        env: None,
+        doc: "User name for session sign-in (`POST /api/v2/signin`), set together with `password`; with both set the client signs in before its first request and sends the session cookie instead of `token`, as the seed does. No `:` (HTTP Basic credentials).",
+    },
+    OptionSpec {
+        key: "password",
+        scope: Scope::Client,
+        kind: Kind::Secret,
+        default: None,
+        env: None,
+        doc: "Password of `username`; never printed.",
+    },
+    OptionSpec {
         key: "org",
         scope: Scope::Client,
         kind: Kind::Str,

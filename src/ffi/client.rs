@@ -17,7 +17,8 @@ pub struct influx_client {
 
 /// Create a client from `conf`, which is ALWAYS consumed (freed), on success and failure.
 /// Returns NULL on error with the reason in `errstr` (may be NULL) and
-/// influx_last_error_message(). Does not contact the server.
+/// influx_last_error_message(). Does not contact the server (with `username` and `password`
+/// set, the first request signs in: POST /api/v2/signin, then a session cookie).
 #[no_mangle]
 pub extern "C" fn influx_client_new(
     conf: *mut influx_conf,
@@ -37,7 +38,8 @@ pub extern "C" fn influx_client_new(
     })
 }
 
-/// Free a client. NULL is a no-op. Write APIs created from it stay usable.
+/// Free a client. NULL is a no-op. Write APIs created from it stay usable. A signed-in session
+/// (`username`/`password`) is signed out when the last of them is gone (at most 2 s).
 #[no_mangle]
 pub extern "C" fn influx_client_free(client: *mut influx_client) {
     // SAFETY: created by influx_client_new, not freed before (caller contract).

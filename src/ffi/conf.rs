@@ -129,7 +129,7 @@ pub extern "C" fn influx_conf_load_file(
 
 /// Read option `key` into `buf`: the value as stored (normalized: booleans `true`/`false`,
 /// durations in ms), else the default, else "" (unset without default). Secrets (`token`,
-/// `cert_key_password`) read as "***" when set. `*size` is the capacity of `buf` on input
+/// `cert_key_password`, `password`) read as "***" when set. `*size` is the capacity of `buf` on input
 /// and the length needed including the NUL on output; if `buf` is NULL or too small nothing
 /// is written and INFLUX_ERR_INVALID_ARG is returned (call again with `*size` bytes).
 /// Unknown key: INFLUX_ERR_CONFIG. `default_tags.<name>` reads a default tag.

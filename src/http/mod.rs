@@ -15,6 +15,14 @@
 //! ever built from a request header or from a URL's user information: transport failures
 //! are described by their kind and the OS error only.
 //!
+//! Session sign-in (`username` + `password`, as the seed): before the first request the
+//! client signs in (`POST /api/v2/signin` with Basic credentials) and sends the session
+//! cookie on every request instead of an `Authorization` header. A request answered 401
+//! while a cookie was sent (the session expired or was signed out) signs in again once and
+//! is sent once more. Dropping the [`Http`] signs out (best effort, briefly bounded). The
+//! password lives only in the pre-built Basic value; neither it nor the cookie is ever in a
+//! message or in `Debug`.
+//!
 //! - [`errors`]: error bodies, status texts; [`tls`]: the TLS settings.
 
 pub mod errors;
@@ -22,7 +30,8 @@ pub mod tls;
 
 use std::fmt;
 use std::io::{Read, Write as _};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use crate::config::ClientConfig;
 use crate::error::{Code, Error, Result};
@@ -31,6 +40,30 @@ pub use errors::{http_status_error, parse_error_body};
 
 /// Largest error body read to build an error message (the rest is not read).
 const MAX_ERROR_BODY: u64 = 64 * 1024;
+
+/// Sign-in and sign-out paths (never sent with a session cookie).
+const SIGNIN_PATH: &str = "/api/v2/signin";
+const SIGNOUT_PATH: &str = "/api/v2/signout";
+/// Longest time dropping an [`Http`] waits for the sign-out answer.
+const SIGNOUT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A user session: credentials for signing in, and the cookie once signed in.
+struct Session {
+    /// For messages only (not a secret).
+    username: String,
+    /// `Basic base64(username:password)`; never shown.
+    basic: String,
+    /// The `Cookie` header value (`name=value` pairs of the sign-in's `Set-Cookie`), `None`
+    /// before signing in. Held while signing in, so that threads sign in one at a time.
+    cookie: Mutex<Option<Arc<str>>>,
+}
+
+impl Session {
+    fn cookie(&self) -> MutexGuard<'_, Option<Arc<str>>> {
+        // A panic while holding it cannot leave a half-written cookie: take it as it is.
+        self.cookie.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 /// The HTTP side of one client. `Send + Sync`; connections are pooled.
 pub struct Http {
@@ -44,6 +77,8 @@ pub struct Http {
     /// The base URL as messages may show it (no user information).
     shown_base: String,
     auth_header: Option<String>,
+    /// Session sign-in (`username` + `password`); then `auth_header` is `None`.
+    session: Option<Session>,
     /// `Proxy-Authorization` for plain-HTTP requests through a proxy with credentials
     /// (ureq sends it only with CONNECT, i.e. for https).
     proxy_auth_header: Option<String>,
@@ -55,6 +90,16 @@ impl fmt::Debug for Http {
         f.debug_struct("Http")
             .field("url", &self.shown_base)
             .field("auth_header", &self.auth_header.as_ref().map(|_| "***"))
+            .field(
+                "session",
+                &self.session.as_ref().map(|s| {
+                    let signed_in = s.cookie.try_lock().map(|c| c.is_some()).ok();
+                    format!(
+                        "user {:?}, signed in: {signed_in:?}, password ***",
+                        s.username
+                    )
+                }),
+            )
             .field(
                 "proxy_auth_header",
                 &self.proxy_auth_header.as_ref().map(|_| "***"),
@@ -270,13 +315,34 @@ impl Http {
                  control character, DEL or a non-ASCII character (value not shown)",
             ));
         }
-        let auth_header = cfg.token.as_deref().filter(|t| !t.is_empty()).map(|t| {
-            if cfg.auth_basic {
-                format!("Basic {}", base64(t.as_bytes()))
-            } else {
-                format!("Token {t}")
+        // Seed `_BaseClient.__init__`: with username and password set, no Authorization
+        // header (token or auth_basic) is sent; the session cookie authenticates instead.
+        let session = match (cfg.username.as_deref(), cfg.password.as_deref()) {
+            (Some(u), Some(p)) if !u.is_empty() && !p.is_empty() => {
+                if u.contains(':') {
+                    return Err(Error::config(
+                        "username: must not contain ':' (it is sent as HTTP Basic credentials user:password)",
+                    ));
+                }
+                Some(Session {
+                    username: u.to_string(),
+                    basic: format!("Basic {}", base64(format!("{u}:{p}").as_bytes())),
+                    cookie: Mutex::new(None),
+                })
             }
-        });
+            _ => None,
+        };
+        let auth_header = cfg
+            .token
+            .as_deref()
+            .filter(|t| !t.is_empty() && session.is_none())
+            .map(|t| {
+                if cfg.auth_basic {
+                    format!("Basic {}", base64(t.as_bytes()))
+                } else {
+                    format!("Token {t}")
+                }
+            });
         let proxy_auth_header = cfg
             .proxy
             .as_deref()
@@ -291,6 +357,7 @@ impl Http {
             base: base.to_string(),
             shown_base: without_userinfo(base),
             auth_header,
+            session,
             proxy_auth_header,
             gzip: cfg.enable_gzip,
         })
@@ -302,8 +369,114 @@ impl Http {
     }
 
     /// Send a request; any HTTP status is an `Ok` answer. Errors: `Transport` or `Timeout`
-    /// (no answer), `Internal` (gzip failed).
+    /// (no answer), `Internal` (gzip failed); with session sign-in also a failed sign-in
+    /// (`Http` with the sign-in's status, or `Transport` / `Timeout`).
     pub fn send(&self, req: Request<'_>) -> Result<Response> {
+        let Some(session) = self
+            .session
+            .as_ref()
+            .filter(|_| req.path != SIGNIN_PATH && req.path != SIGNOUT_PATH)
+        else {
+            return self.send_once(&req, None);
+        };
+        let (cookie, fresh) = self.session_cookie(session, None)?;
+        let resp = self.send_once(&req, Some(&cookie))?;
+        // A 401 on the cookie this very call signed in for is the answer (not a lost session).
+        if resp.status != 401 || fresh {
+            return Ok(resp);
+        }
+        // The server forgot the session (expired after its TTL, signed out, restarted with
+        // a new store): sign in again and send the request once more.
+        resp.drain();
+        let (renewed, _) = self.session_cookie(session, Some(&cookie))?;
+        self.send_once(&req, Some(&renewed))
+    }
+
+    /// The session cookie: the current one, or a new sign-in's (then `true`) when there is
+    /// none yet or the current one is `stale` (another thread may have replaced it already).
+    fn session_cookie(
+        &self,
+        session: &Session,
+        stale: Option<&Arc<str>>,
+    ) -> Result<(Arc<str>, bool)> {
+        let mut current = session.cookie();
+        if let Some(c) = current.as_ref() {
+            let is_stale = match stale {
+                Some(s) => Arc::ptr_eq(s, c),
+                None => false,
+            };
+            if !is_stale {
+                return Ok((c.clone(), false));
+            }
+        }
+        *current = None;
+        let fresh: Arc<str> = self.sign_in(session)?.into();
+        *current = Some(fresh.clone());
+        Ok((fresh, true))
+    }
+
+    /// `POST /api/v2/signin` with Basic credentials; the `Cookie` value to send from then on.
+    fn sign_in(&self, session: &Session) -> Result<String> {
+        let failed = |what: String| {
+            format!(
+                "sign-in as user {:?} failed (POST {}{SIGNIN_PATH}): {what}",
+                session.username, self.shown_base
+            )
+        };
+        let mut r = self
+            .agent
+            .post(&format!("{}{SIGNIN_PATH}", self.base))
+            .timeout(self.timeout)
+            .set("Authorization", &session.basic);
+        if let Some(auth) = &self.proxy_auth_header {
+            r = r.set("Proxy-Authorization", auth);
+        }
+        let resp = match r.call() {
+            Ok(resp) => resp,
+            Err(ureq::Error::Status(status, inner)) => {
+                let mut e = Response { status, inner }.into_error();
+                let hint = if status == 401 {
+                    " (wrong user name or password?)"
+                } else {
+                    ""
+                };
+                e.message = failed(format!("{}{hint}", e.message));
+                return Err(e);
+            }
+            Err(ureq::Error::Transport(t)) => {
+                let mut e = transport_error(&t, Method::Post, &self.shown_base, SIGNIN_PATH);
+                e.message = failed(e.message);
+                return Err(e);
+            }
+        };
+        let cookie = resp
+            .all("set-cookie")
+            .iter()
+            .filter_map(|c| c.split(';').next())
+            .map(str::trim)
+            .filter(|c| c.contains('=') && is_header_value(c))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let status = resp.status();
+        Response {
+            status,
+            inner: resp,
+        }
+        .drain();
+        if cookie.is_empty() {
+            return Err(Error::new(
+                Code::Http,
+                failed(format!(
+                    "HTTP {status} without a session cookie (Set-Cookie)"
+                )),
+            ));
+        }
+        Ok(cookie)
+    }
+
+    /// One exchange, with `cookie` as the `Cookie` header (session) or the `Authorization`
+    /// header (token) if any.
+    fn send_once(&self, req: &Request<'_>, cookie: Option<&str>) -> Result<Response> {
         let url = format!("{}{}", self.base, req.path);
         let mut r = if req.stream {
             self.stream_agent.request(req.method.as_str(), &url)
@@ -324,6 +497,9 @@ impl Http {
         if let Some(auth) = &self.auth_header {
             r = r.set("Authorization", auth);
         }
+        if let Some(cookie) = cookie {
+            r = r.set("Cookie", cookie);
+        }
         let result = match req.body {
             Some(body) if self.gzip && req.gzip_body => {
                 r.set("Content-Encoding", "gzip").send_bytes(&gzip(body)?)
@@ -342,6 +518,33 @@ impl Http {
             }
         }
     }
+}
+
+impl Drop for Http {
+    /// Sign out of the session, if signed in: best effort, waits at most
+    /// min(`timeout`, 2 s); any failure is ignored.
+    fn drop(&mut self) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let Some(cookie) = session.cookie().take() else {
+            return;
+        };
+        let mut r = self
+            .agent
+            .post(&format!("{}{SIGNOUT_PATH}", self.base))
+            .timeout(self.timeout.min(SIGNOUT_TIMEOUT))
+            .set("Cookie", &cookie);
+        if let Some(auth) = &self.proxy_auth_header {
+            r = r.set("Proxy-Authorization", auth);
+        }
+        let _ = r.call();
+    }
+}
+
+/// Printable ASCII (and TAB): what may go into a header value as it is.
+fn is_header_value(s: &str) -> bool {
+    s.bytes().all(|b| b == b'\t' || (0x20..=0x7e).contains(&b))
 }
 
 /// The error for a request that got no answer, from the failure's kind and OS error only
@@ -485,6 +688,64 @@ mod tests {
         for secret in ["TOKEN-CANARY", "PASSWORD-x1"] {
             assert!(!e.message.contains(secret), "{}", e.message);
         }
+    }
+
+    fn session_cfg(url: &str, timeout_ms: u64) -> ClientConfig {
+        ClientConfig {
+            url: url.into(),
+            token: Some("TOKEN-CANARY".into()),
+            username: Some("my-user".into()),
+            password: Some("PASSWORD-CANARY-3f".into()),
+            timeout: std::time::Duration::from_millis(timeout_ms),
+            ..ClientConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_sign_in_that_gets_no_answer_names_the_user_not_the_password() {
+        let http = Http::new(&session_cfg("http://127.0.0.1:1", 10_000)).unwrap();
+        assert!(
+            http.auth_header.is_none(),
+            "the token is not sent with a session"
+        );
+        let e = http
+            .send(Request::new(Method::Get, "/api/v2/buckets"))
+            .unwrap_err();
+        assert!(matches!(e.code, Code::Transport | Code::Timeout), "{e:?}");
+        assert!(
+            e.message.starts_with("sign-in as user \"my-user\" failed"),
+            "{e:?}"
+        );
+        let shown = format!("{e:?} {e} {http:?} {http:#?}");
+        for secret in ["TOKEN-CANARY", "PASSWORD-CANARY-3f"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(!shown.contains(&base64(b"my-user:PASSWORD-CANARY-3f")));
+    }
+
+    #[test]
+    fn sign_out_on_drop_is_bounded_when_the_server_is_silent() {
+        // a server that accepts connections and never answers (a real one can't be made so)
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let http = Http::new(&session_cfg(&url, 60_000)).unwrap();
+        if let Some(s) = &http.session {
+            *s.cookie() = Some("influxdb-oss-session=COOKIE-CANARY".into());
+        }
+        assert!(!format!("{http:?}").contains("COOKIE-CANARY"));
+        let t0 = std::time::Instant::now();
+        drop(http);
+        let took = t0.elapsed();
+        assert!(took < std::time::Duration::from_secs(4), "{took:?}");
+        drop(listener);
+        // and with nothing listening at all it returns at once
+        let http = Http::new(&session_cfg("http://127.0.0.1:1", 60_000)).unwrap();
+        if let Some(s) = &http.session {
+            *s.cookie() = Some("influxdb-oss-session=x".into());
+        }
+        let t0 = std::time::Instant::now();
+        drop(http);
+        assert!(t0.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -487,7 +487,9 @@ pub(crate) fn post_lines(
             ..Request::new(Method::Post, "/api/v2/write")
         })
         .map_err(|mut e| {
-            e.retriable = true; // connect/read/timeout failures are retried by the seed
+            // connect/read/timeout failures are retried by the seed; a failed session sign-in
+            // that got an answer is retried as that answer's status would be (401: not).
+            e.retriable = e.http_status == 0 || retry::is_retriable_status(e.http_status);
             e
         })?;
     if resp.is_success() {

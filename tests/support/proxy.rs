@@ -4,7 +4,8 @@
 //!   target's answer is relayed until the target closes;
 //! - `CONNECT host:port`: answered `200` and tunnelled byte for byte (for https targets).
 //!
-//! It records every request it gets (method, target, `Proxy-Authorization`), and can require
+//! It records every request it gets (method, target, `Proxy-Authorization`, `Authorization`,
+//! `Cookie`), and can require
 //! `Proxy-Authorization: Basic <user:password>` (else `407`). Connection threads poll a stop
 //! flag; `Drop` joins them all.
 
@@ -28,6 +29,9 @@ pub struct ProxyRequest {
     pub method: String,
     pub target: String,
     pub proxy_authorization: Option<String>,
+    /// The request's `Authorization` and `Cookie` headers (forwarded as they are).
+    pub authorization: Option<String>,
+    pub cookie: Option<String>,
     /// What the proxy answered itself (407, 502), or None when it forwarded / tunnelled.
     pub refused: Option<u16>,
 }
@@ -138,6 +142,8 @@ fn serve(shared: &Shared, client: TcpStream) {
             method: head.method.clone(),
             target: head.target.clone(),
             proxy_authorization: auth.clone(),
+            authorization: head.header("authorization").map(str::to_string),
+            cookie: head.header("cookie").map(str::to_string),
             refused: None,
         };
         let authorized = match (&shared.required, &auth) {

@@ -6,7 +6,7 @@ run the script after the header changes (the tests fail while this file is stale
 # flake8: noqa
 import ctypes
 
-HEADER_SHA256 = '08cdc0b1f021c49c0a3dbfbe393f82019b88afd0b9d2cd52df99db42d3ef7678'
+HEADER_SHA256 = '42ea1f4f40935d91892e6a2da9cc2cf53414611b86789b408ad09860c911f777'
 
 INFLUXDB_CLIENT_VERSION_MAJOR = 0
 INFLUXDB_CLIENT_VERSION_MINOR = 1

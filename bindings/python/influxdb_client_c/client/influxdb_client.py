@@ -24,6 +24,10 @@ def _client_options(url, token, timeout, enable_gzip, org, kwargs):
             o[k] = kwargs[k]
     if kwargs.get("auth_basic") and token is None and kwargs.get("username") is not None:
         o["token"] = f"{kwargs['username']}:{kwargs.get('password', '')}"
+    elif kwargs.get("username") and kwargs.get("password"):
+        # the seed's session sign-in (POST /api/v2/signin, then a cookie; no token sent)
+        o["username"] = kwargs["username"]
+        o["password"] = kwargs["password"]
     return o
 
 
@@ -50,9 +54,8 @@ class _BaseClient:
         if kwargs.get("ssl_context") is not None:
             warnings.warn("ssl_context is not supported by influxdb_client_c: use ssl_ca_cert, cert_file "
                           "and cert_key_file", UserWarning, stacklevel=3)
-        if token is None and kwargs.get("username") is not None and not kwargs.get("auth_basic"):
-            raise InfluxValueError(C.INFLUX_ERR_CONFIG, "username/password sign-in is not supported by "
-                                   "influxdb_client_c: use a token (or auth_basic=True for InfluxDB 1.8)")
+        self.conf.username = kwargs.get("username", None)
+        self.conf.password = kwargs.get("password", None)
         self.profilers = kwargs.get("profilers", None)
         conf = _conf if _conf is not None else new_conf(_client_options(url, token, timeout, enable_gzip,
                                                                         org, kwargs))
@@ -102,6 +105,12 @@ def _from_conf(cls, load, debug, enable_gzip, kwargs):
             v = kwargs[k]
             v = ("true" if v else "false") if isinstance(v, bool) else str(v)
             lib.influx_conf_set(conf, k.encode(), v.encode(), None, 0)
+    if not kwargs.get("auth_basic") and kwargs.get("username") and kwargs.get("password"):
+        for k in ("username", "password"):
+            rc = lib.influx_conf_set(conf, k.encode(), str(kwargs[k]).encode(), err, _ERRBUF)
+            if rc:
+                lib.influx_conf_free(conf)
+                raise error_from(rc, err.value.decode("utf-8", "replace"))
     url = conf_get(conf, "url")
     org = conf_get(conf, "org") or None
     timeout = int(conf_get(conf, "timeout") or 10000)
@@ -123,6 +132,8 @@ class InfluxDBClient(_BaseClient):
         :param org: organization name (used as a default in Query, Write and Delete API)
         :key verify_ssl, ssl_ca_cert, cert_file, cert_key_file, cert_key_password, proxy,
              connection_pool_maxsize, auth_basic: as the seed's
+        :key username, password: sign in with them (``POST /api/v2/signin``) instead of a token, as the
+             seed; the session is renewed when the server forgets it and signed out on close
         """
         super().__init__(url=url, token=token, debug=debug, timeout=timeout, enable_gzip=enable_gzip, org=org,
                          default_tags=default_tags, **kwargs)
