@@ -62,6 +62,17 @@ def test_query_data_frame(client, data):
     assert set(frames[0].columns) >= {"_time", "h", "n", "v"}
 
 
+def test_query_data_frame_without_pivot_warns_as_the_seed(client, data):
+    import warnings
+    from influxdb_client_c.client.warnings import MissingPivotFunction
+    with pytest.warns(MissingPivotFunction, match="pivot"):
+        client.query_api().query_data_frame(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingPivotFunction)
+        client.query_api().query_data_frame(data + ' |> pivot(rowKey:["_time"], columnKey: ["_field"], '
+                                                   'valueColumn: "_value")')
+
+
 def test_management_calls(client, server):
     assert client.ping() and client.version().startswith("v2") and client.build() == "OSS"
     assert client.ready().status == "ready"

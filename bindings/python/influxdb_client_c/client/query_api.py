@@ -20,6 +20,7 @@ from influxdb_client_c.client.exceptions import FluxQueryException, FluxCsvParse
 from influxdb_client_c.client.flux_table import FluxTable, FluxColumn, FluxRecord, TableList, CSVIterator
 from influxdb_client_c.client.util import date_utils
 from influxdb_client_c.client.util.date_utils import get_date_helper
+from influxdb_client_c.client.warnings import MissingPivotFunction
 
 
 class QueryOptions(object):
@@ -482,13 +483,15 @@ class QueryApi(object):
         p = self._query_options.profilers if self._query_options else None
         return p if p is not None else getattr(self._influxdb_client, "profilers", None)
 
-    def _cursor(self, query, org, params, dialect=None):
+    def _cursor(self, query, org, params, dialect=None, dataframe=False):
         profilers = self._profilers()
         if profilers:  # the seed prints the query before its profiler results
             print("\n===============")
             print("Profiler: query")
             print("===============")
             print(query)
+        if dataframe:
+            MissingPivotFunction.print_warning(query)
         return _Cursor(self._influxdb_client, self._org(org), query, params, profilers, dialect)
 
     def _records(self, cursor, on_table=None):
@@ -559,7 +562,7 @@ class QueryApi(object):
                                 params: dict = None, use_extension_dtypes: bool = False):
         """DataFrames, a new one at each table with its own annotations (the seed's split)."""
         from influxdb_client_c.extras import pd
-        cursor = self._cursor(query, org, params)
+        cursor = self._cursor(query, org, params, dataframe=True)
         state = {"rows": None, "labels": None, "new": False}
 
         def on_table(index, table, new_block):
