@@ -170,3 +170,52 @@ def test_an_error_after_many_records_reaches_the_reader_once(handler):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+class CsvThenStall(http.server.BaseHTTPRequestHandler):
+    """3,000 records, then nothing for 3 s (the connection open), then the rest."""
+
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        import time
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        head = "#datatype,string,long,long\r\n#group,false,false,false\r\n#default,_result,,\r\n,result,table,v\r\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.end_headers()
+        try:
+            self.wfile.write((head + "".join(f",,0,{i}\r\n" for i in range(3000))).encode())
+            self.wfile.flush()
+            time.sleep(3)
+            self.wfile.write(b",,0,3000\r\n")
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+def test_closing_a_stalled_answer_does_not_wait_for_it():
+    """The read-ahead thread waits in C for a stalled answer (a call returns when 1,024 records
+    are there); the consumer's close() returns at once, and the thread closes the query when
+    its call returns (here: at the read timeout)."""
+    import time
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CsvThenStall)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with InfluxDBClient(url=f"http://127.0.0.1:{srv.server_address[1]}", token="t", org="o",
+                            timeout=1000) as client:
+            stream = client.query_api().query_stream("x")
+            assert [next(stream)["v"] for _ in range(1500)] == list(range(1500))
+            assert [t for t in threading.enumerate() if "read-ahead" in t.name]
+            t = time.perf_counter()
+            stream.close()
+            assert time.perf_counter() - t < 0.5
+            deadline = time.time() + 10
+            while [t for t in threading.enumerate() if "read-ahead" in t.name] and time.time() < deadline:
+                time.sleep(0.05)
+            assert not [t for t in threading.enumerate() if "read-ahead" in t.name]
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -122,8 +122,11 @@ class _Cursor:
     """One open C query; iterate ``events()``."""
 
     q = None
+    _closing = False
+    _reader_stop = None  # (stop event, free queue) while a read-ahead thread owns the query
 
     def __init__(self, client, org, query, params, profilers, raw_dialect=None):
+        self._lock = threading.Lock()
         p = _params(params, profilers)
         q = ctypes.c_void_p()
         try:
@@ -151,7 +154,19 @@ class _Cursor:
         self.q = q
 
     def close(self):
-        q, self.q = self.q, None
+        """End the request. With a read-ahead thread running, it is told to stop and closes
+        the query itself when its current C call returns (see _events)."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:  # __init__ failed before the query was opened
+            return
+        with lock:
+            self._closing = True
+            if self._reader_stop is not None:
+                stop, free = self._reader_stop
+                stop.set()
+                free.put(None)
+                return
+            q, self.q = self.q, None
         if q:
             lib.influx_query_close(q)
 
@@ -229,11 +244,15 @@ class _Cursor:
         return fetch
 
     def _events(self):
-        """The cursor's events (see _fetcher). The first full batch is read here; from then on
+        """The cursor's events (see _fetcher). The first 1,024 records are read here; from then on
         a thread reads ahead (the C call runs without the GIL while the records of the batch
-        before it are built), at most two batches ahead; it stops when the consumer does."""
+        before it are built), at most two batches ahead. While it runs, the thread owns the C
+        query: a consumer that stops (close(), garbage collection) only tells it to stop, and
+        the thread closes the query when its current call returns — so closing never waits
+        for a slow answer, and the query is never used by two threads."""
         fetch = self._fetcher()
         buf = None
+        seen = 0
         while True:
             item = fetch(buf)
             yield item
@@ -241,25 +260,44 @@ class _Cursor:
             if kind in ("end", "error"):
                 return
             buf = item[5] if kind == "table" else item[1]
-            if kind == "records" and item[2] >= _READ_AHEAD_AFTER:
-                break
+            if kind == "records":
+                seen += item[2]
+                if seen >= _READ_AHEAD_AFTER:
+                    break
         free, ready = queue.SimpleQueue(), queue.Queue(maxsize=2)
         stop = threading.Event()
 
         def read_ahead():
-            b = buf
-            while not stop.is_set():
-                it = fetch(b)
-                ready.put(it)
-                if it[0] in ("end", "error"):
-                    return
-                b = free.get()  # the buffer of a batch the consumer is done with
-                if b is None:
-                    return
+            try:
+                b = buf
+                while not stop.is_set():
+                    it = fetch(b)
+                    while not stop.is_set():
+                        try:
+                            ready.put(it, timeout=0.05)
+                            break
+                        except queue.Full:
+                            continue
+                    if it[0] in ("end", "error"):
+                        return
+                    b = free.get()  # the buffer of a batch the consumer is done with
+                    if b is None:
+                        return
+            finally:
+                with self._lock:
+                    self._reader_stop = None
+                    if self._closing:  # the consumer closed while this thread read
+                        q, self.q = self.q, None
+                        if q:
+                            lib.influx_query_close(q)
+
         for _ in range(2):
             free.put((ctypes.c_uint64 * (ctypes.sizeof(buf) // 8))())
-        reader = threading.Thread(target=read_ahead, name="influxdb_client_c query read-ahead", daemon=True)
-        reader.start()
+        with self._lock:
+            if self._closing:
+                return
+            self._reader_stop = (stop, free)
+        threading.Thread(target=read_ahead, name="influxdb_client_c query read-ahead", daemon=True).start()
         try:
             last = None
             while True:
@@ -274,11 +312,6 @@ class _Cursor:
         finally:
             stop.set()
             free.put(None)
-            while reader.is_alive():  # unblock a put() on the full queue, then wait
-                try:
-                    ready.get_nowait()
-                except queue.Empty:
-                    reader.join(0.01)
 
     def records(self, on_table=None):
         """Yield (FluxTable, FluxRecord) per record.
@@ -343,7 +376,7 @@ class _Cursor:
 _BATCH_BYTES = 1 << 18          # one C call fills up to this much
 _MAX_BATCH_BYTES = 1 << 30      # a record larger than this is an error
 _BATCH_RECORDS = 1024           # records per call at most
-_READ_AHEAD_AFTER = _BATCH_RECORDS  # a full batch: the answer is long, a thread reads ahead
+_READ_AHEAD_AFTER = _BATCH_RECORDS  # records read before a thread reads ahead (a long answer)
 _U32 = struct.Struct("<I")
 _SLOT = {  # struct code of the 8-byte slot per column type
     C.INFLUX_COL_DOUBLE: "d", C.INFLUX_COL_LONG: "q", C.INFLUX_COL_ULONG: "Q", C.INFLUX_COL_BOOL: "?7x",
