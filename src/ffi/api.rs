@@ -277,9 +277,9 @@ impl influx_bucket {
             json: c_str(&b.json),
         }
     }
+}
 
-    /// # Safety
-    /// The strings are NULL or the library's, not freed before.
+impl Clear for influx_bucket {
     unsafe fn clear(&mut self) {
         // SAFETY: caller contract.
         unsafe {
@@ -320,9 +320,9 @@ impl influx_org {
             json: c_str(&o.json),
         }
     }
+}
 
-    /// # Safety
-    /// The strings are NULL or the library's, not freed before.
+impl Clear for influx_org {
     unsafe fn clear(&mut self) {
         // SAFETY: caller contract.
         unsafe {
@@ -470,6 +470,31 @@ pub extern "C" fn influx_ready_info_clear(info: *mut influx_ready_info) {
     })
 }
 
+/// A struct whose strings are the library's.
+trait Clear {
+    /// Free the strings and zero the struct.
+    ///
+    /// # Safety
+    /// The strings are NULL or the library's, not freed before.
+    unsafe fn clear(&mut self);
+}
+
+/// Clear each of the `n` structs of a calloc'ed array and free it; NULL is a no-op.
+///
+/// # Safety
+/// `items` is NULL or a calloc'ed array of `n` structs filled by this library.
+unsafe fn clear_and_free<T: Clear>(items: *mut T, n: usize) {
+    if items.is_null() {
+        return;
+    }
+    for i in 0..n {
+        // SAFETY: the array has n elements (caller contract).
+        unsafe { (*items.add(i)).clear() };
+    }
+    // SAFETY: calloc'ed (caller contract).
+    unsafe { free(items.cast()) };
+}
+
 // ------------------------------------------------------------------ buckets
 
 /// Free the strings of `bucket` and zero it. NULL and a zeroed struct are no-ops.
@@ -488,17 +513,8 @@ pub extern "C" fn influx_bucket_clear(bucket: *mut influx_bucket) {
 /// with its count). NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn influx_buckets_free(buckets: *mut influx_bucket, n: usize) {
-    super::guard((), || {
-        if buckets.is_null() {
-            return;
-        }
-        for i in 0..n {
-            // SAFETY: the array has n elements (caller contract).
-            unsafe { (*buckets.add(i)).clear() };
-        }
-        // SAFETY: calloc'ed by influx_buckets_list.
-        unsafe { free(buckets.cast()) };
-    })
+    // SAFETY: as returned by influx_buckets_list (caller contract).
+    super::guard((), || unsafe { clear_and_free(buckets, n) })
 }
 
 /// POST /api/v2/buckets. `org` is a name or an ID (NULL: the client's `org`), resolved to an
@@ -651,17 +667,8 @@ pub extern "C" fn influx_org_clear(org: *mut influx_org) {
 /// influx_orgs_list() with its count). NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn influx_orgs_free(orgs: *mut influx_org, n: usize) {
-    super::guard((), || {
-        if orgs.is_null() {
-            return;
-        }
-        for i in 0..n {
-            // SAFETY: the array has n elements (caller contract).
-            unsafe { (*orgs.add(i)).clear() };
-        }
-        // SAFETY: calloc'ed by influx_orgs_list.
-        unsafe { free(orgs.cast()) };
-    })
+    // SAFETY: as returned by influx_orgs_list (caller contract).
+    super::guard((), || unsafe { clear_and_free(orgs, n) })
 }
 
 /// `GET /api/v2/orgs?org=<name>`: INFLUX_ERR_NOT_FOUND if there is none. Free `*out` with

@@ -8,12 +8,10 @@
 
 use std::ffi::c_char;
 
-use super::lines::{influx_lines, influx_shape, influx_value, lines_mut};
-use super::point::{influx_point, point_ref};
+use super::lines::{at_index, influx_lines, influx_shape, influx_value, lines_mut};
+use super::point::{influx_point, point_or_null, point_ref};
 use super::write::{api_ref, influx_write_api};
-use super::{
-    array_arg, guard, influx_precision, influx_result, precision_arg, result_of, set_last_error,
-};
+use super::{array_arg, guard, influx_precision, influx_result, precision_arg, result_of};
 use crate::error::{Code, Error};
 use crate::lines::{LineBuffer, RowValues};
 use crate::point::Point;
@@ -108,17 +106,7 @@ fn bad_utf8(what: &str, e: std::str::Utf8Error) -> Error {
 pub extern "C" fn influx_point_new_n(measurement: *const c_char, len: usize) -> *mut influx_point {
     guard(std::ptr::null_mut(), || {
         // SAFETY: caller contract: NULL or `len` readable bytes.
-        let r = unsafe { str_n(measurement, len, "measurement") }.and_then(Point::new_box);
-        match r {
-            Ok(d) => {
-                super::clear_last_error();
-                Box::into_raw(d).cast::<influx_point>()
-            }
-            Err(e) => {
-                set_last_error(&e);
-                std::ptr::null_mut()
-            }
-        }
+        point_or_null(unsafe { str_n(measurement, len, "measurement") }.and_then(Point::new_box))
     })
 }
 
@@ -397,13 +385,6 @@ impl RowValues for CRowN<'_> {
             }
         })
     }
-}
-
-#[cold]
-#[inline(never)]
-fn at_index(mut e: Error, what: &str, i: usize) -> Error {
-    e.message = format!("{what}[{i}]: {}", e.message);
-    e
 }
 
 /// influx_lines_add_row() with string lengths: `tag_lens[i]` is the length of

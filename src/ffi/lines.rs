@@ -417,9 +417,10 @@ pub extern "C" fn influx_lines_add_row(
     })
 }
 
+/// `e` with its message prefixed by the array element it is about (`what[i]: ...`).
 #[cold]
 #[inline(never)]
-fn at_index(mut e: Error, what: &str, i: usize) -> Error {
+pub(super) fn at_index(mut e: Error, what: &str, i: usize) -> Error {
     e.message = format!("{what}[{i}]: {}", e.message);
     e
 }

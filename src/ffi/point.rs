@@ -59,18 +59,22 @@ pub(crate) unsafe fn point_ref(p: *const influx_point) -> crate::Result<PointRef
 pub extern "C" fn influx_point_new(measurement: *const c_char) -> *mut influx_point {
     guard(std::ptr::null_mut(), || {
         // SAFETY: C caller passes NULL or a NUL-terminated string.
-        let r = unsafe { str_arg(measurement, "measurement") }.and_then(Point::new_box);
-        match r {
-            Ok(d) => {
-                super::clear_last_error();
-                Box::into_raw(d).cast::<influx_point>()
-            }
-            Err(e) => {
-                set_last_error(&e);
-                std::ptr::null_mut()
-            }
-        }
+        point_or_null(unsafe { str_arg(measurement, "measurement") }.and_then(Point::new_box))
     })
+}
+
+/// A new point handed to C, or NULL with this thread's last error set.
+pub(super) fn point_or_null(r: Result<Box<PointData>, Error>) -> *mut influx_point {
+    match r {
+        Ok(d) => {
+            super::clear_last_error();
+            Box::into_raw(d).cast::<influx_point>()
+        }
+        Err(e) => {
+            set_last_error(&e);
+            std::ptr::null_mut()
+        }
+    }
 }
 
 /// Free a point. NULL is a no-op. (A small point may be kept by the calling thread for reuse

@@ -17,7 +17,7 @@ use super::{array_arg, guard, influx_result, opt_str_arg, result_of, str_arg, to
 use crate::error::{Code, Error};
 use crate::query::params::{ANNOTATION_DATATYPE, ANNOTATION_DEFAULT, ANNOTATION_GROUP};
 use crate::query::{
-    ColumnType, Dialect, Event, Param, QueryCursor, QueryParams, RawQuery, Record, Table,
+    Column, ColumnType, Dialect, Event, Param, QueryCursor, QueryParams, RawQuery, Record, Table,
 };
 
 /// What influx_query_next() produced: INFLUX_QUERY_END, _TABLE or _RECORD.
@@ -648,6 +648,13 @@ unsafe fn table_view<'a>(t: *const influx_table) -> Option<&'a Table> {
         .and_then(QueryCursor::table)
 }
 
+/// # Safety
+/// As [`table_view`].
+unsafe fn column_view<'a>(t: *const influx_table, column: usize) -> Option<&'a Column> {
+    // SAFETY: caller contract.
+    unsafe { table_view(t) }.and_then(|t| t.column(column))
+}
+
 /// 0-based position of the table among the tables of the response (the seed's
 /// FluxRecord.table). 0 for NULL.
 #[no_mangle]
@@ -684,8 +691,7 @@ pub extern "C" fn influx_table_column_name(
 ) -> *const c_char {
     guard(std::ptr::null(), || {
         // SAFETY: caller contract.
-        unsafe { table_view(table) }
-            .and_then(|t| t.column(column))
+        unsafe { column_view(table, column) }
             .map_or(std::ptr::null(), |c| c.label_with_nul().as_ptr().cast())
     })
 }
@@ -698,9 +704,7 @@ pub extern "C" fn influx_table_column_type(
 ) -> influx_column_type {
     guard(INFLUX_COL_UNKNOWN, || {
         // SAFETY: caller contract.
-        unsafe { table_view(table) }
-            .and_then(|t| t.column(column))
-            .map_or(INFLUX_COL_UNKNOWN, |c| c.column_type().code())
+        unsafe { column_view(table, column) }.map_or(INFLUX_COL_UNKNOWN, |c| c.column_type().code())
     })
 }
 
@@ -712,8 +716,7 @@ pub extern "C" fn influx_table_column_datatype(
 ) -> *const c_char {
     guard(std::ptr::null(), || {
         // SAFETY: caller contract.
-        unsafe { table_view(table) }
-            .and_then(|t| t.column(column))
+        unsafe { column_view(table, column) }
             .map_or(std::ptr::null(), |c| c.datatype_with_nul().as_ptr().cast())
     })
 }
@@ -723,9 +726,7 @@ pub extern "C" fn influx_table_column_datatype(
 pub extern "C" fn influx_table_column_is_group(table: *const influx_table, column: usize) -> bool {
     guard(false, || {
         // SAFETY: caller contract.
-        unsafe { table_view(table) }
-            .and_then(|t| t.column(column))
-            .is_some_and(|c| c.is_group())
+        unsafe { column_view(table, column) }.is_some_and(|c| c.is_group())
     })
 }
 
@@ -737,8 +738,7 @@ pub extern "C" fn influx_table_column_default(
 ) -> *const c_char {
     guard(std::ptr::null(), || {
         // SAFETY: caller contract.
-        unsafe { table_view(table) }
-            .and_then(|t| t.column(column))
+        unsafe { column_view(table, column) }
             .map_or(std::ptr::null(), |c| c.default_with_nul().as_ptr().cast())
     })
 }
