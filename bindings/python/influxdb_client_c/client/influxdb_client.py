@@ -34,6 +34,18 @@ def _client_options(url, token, timeout, enable_gzip, org, kwargs):
 class _BaseClient:
     """What the sync and async clients share: one C client, made at construction."""
 
+    @classmethod
+    def from_config_file(cls, config_file: str = "config.ini", debug=None, enable_gzip=False, **kwargs):
+        """Configure client via configuration file (ini, toml or json; section ``influx2``, ``tags``)."""
+        return _from_conf(cls, lambda conf, err: lib.influx_conf_load_file(conf, str(config_file).encode(), err,
+                                                                           _ERRBUF), debug, enable_gzip, kwargs)
+
+    @classmethod
+    def from_env_properties(cls, debug=None, enable_gzip=False, **kwargs):
+        """Configure client via environment properties (INFLUXDB_V2_URL, _TOKEN, _ORG, ...)."""
+        return _from_conf(cls, lambda conf, err: lib.influx_conf_load_env(conf, err, _ERRBUF), debug, enable_gzip,
+                          kwargs)
+
     def __init__(self, url, token=None, debug=None, timeout=10_000, enable_gzip=False, org: str = None,
                  default_tags: dict = None, _conf=None, **kwargs):
         self.url = url
@@ -145,18 +157,6 @@ class InfluxDBClient(_BaseClient):
     def __exit__(self, exc_type, exc_value, traceback):
         """Shutdown the client."""
         self.close()
-
-    @classmethod
-    def from_config_file(cls, config_file: str = "config.ini", debug=None, enable_gzip=False, **kwargs):
-        """Configure client via configuration file (ini, toml or json; section ``influx2``, ``tags``)."""
-        return _from_conf(cls, lambda conf, err: lib.influx_conf_load_file(conf, str(config_file).encode(), err,
-                                                                           _ERRBUF), debug, enable_gzip, kwargs)
-
-    @classmethod
-    def from_env_properties(cls, debug=None, enable_gzip=False, **kwargs):
-        """Configure client via environment properties (INFLUXDB_V2_URL, _TOKEN, _ORG, ...)."""
-        return _from_conf(cls, lambda conf, err: lib.influx_conf_load_env(conf, err, _ERRBUF), debug, enable_gzip,
-                          kwargs)
 
     def write_api(self, write_options=None, point_settings=None, **kwargs):
         """A write API: batching by default (``write_options=SYNCHRONOUS`` / ``ASYNCHRONOUS`` else).

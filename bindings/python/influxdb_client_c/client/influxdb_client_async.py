@@ -31,24 +31,6 @@ class InfluxDBClientAsync(_BaseClient):
         """Shutdown the client."""
         self._free()
 
-    @classmethod
-    def from_config_file(cls, config_file: str = "config.ini", debug=None, enable_gzip=False, **kwargs):
-        """Configure client via configuration file."""
-        from influxdb_client_c.client.influxdb_client import InfluxDBClient, _from_conf
-        from influxdb_client_c._lib import lib
-        from influxdb_client_c.client._c import _ERRBUF
-        return _from_conf(cls, lambda conf, err: lib.influx_conf_load_file(conf, str(config_file).encode(), err,
-                                                                           _ERRBUF), debug, enable_gzip, kwargs)
-
-    @classmethod
-    def from_env_properties(cls, debug=None, enable_gzip=False, **kwargs):
-        """Configure client via environment properties."""
-        from influxdb_client_c.client.influxdb_client import _from_conf
-        from influxdb_client_c._lib import lib
-        from influxdb_client_c.client._c import _ERRBUF
-        return _from_conf(cls, lambda conf, err: lib.influx_conf_load_env(conf, err, _ERRBUF), debug, enable_gzip,
-                          kwargs)
-
     async def ping(self) -> bool:
         """True when the server answers GET /ping."""
         return await asyncio.to_thread(management.ping, self._handle())
