@@ -4,26 +4,14 @@
 //! 1,000,000-row stream.
 
 use std::io::{self, Read};
-use std::path::PathBuf;
 
 use influxdb_client::query::params::{Param, QueryParams};
-use influxdb_client::query::{Cursor, CursorOptions, Event, QueryErrorKind, Value};
+use influxdb_client::query::{Cursor, CursorOptions, Event, QueryErrorKind};
 use serde_json::{json, Map, Value as Json};
 
-fn data_file(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/query")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn jsonl(name: &str) -> Vec<Json> {
-    data_file(name)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("fixture line is JSON"))
-        .collect()
-}
+#[path = "support/fixtures.rs"]
+mod fixtures;
+use fixtures::{jsonl, neutral, same};
 
 /// A reader that hands out its data in chunks of random size in `min..=max`, and counts
 /// its reads.
@@ -57,50 +45,6 @@ impl Read for ChunkReader {
         buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A cell in the fixtures' neutral form.
-fn neutral(v: Value<'_>) -> Json {
-    match v {
-        Value::Null => Json::Null,
-        Value::String(s) | Value::Unknown(s) => json!(s),
-        Value::Double(f) if f.is_nan() => json!("NaN"),
-        Value::Double(f) if f == f64::INFINITY => json!("+Inf"),
-        Value::Double(f) if f == f64::NEG_INFINITY => json!("-Inf"),
-        // Through serde_json's own float parser, as the fixture's numbers were (serde_json
-        // without `float_roundtrip` may round the last bit differently from Rust's parser).
-        Value::Double(f) => serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap(),
-        Value::Long(i) => json!(i),
-        Value::ULong(u) => json!(u),
-        Value::Bool(b) => json!(b),
-        Value::Time(ns) | Value::Duration(ns) => json!(ns),
-        Value::Bytes(b) => json!(hex(&b)),
-    }
-}
-
-/// JSON equality where two numbers are equal when either is a float and their f64 values
-/// are equal (a fixture may write a double as `30` or `30.0`); integers compare exactly.
-fn same(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::Number(x), Json::Number(y)) => {
-            if x.is_f64() || y.is_f64() {
-                x.as_f64() == y.as_f64()
-            } else {
-                x == y
-            }
-        }
-        (Json::Array(x), Json::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
     }
 }
 

@@ -7,32 +7,22 @@
 
 #[path = "support/faulty.rs"]
 mod faulty;
+#[path = "support/fixtures.rs"]
+mod fixtures;
 
 use std::ffi::{c_char, CStr, CString};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use faulty::{Action, FaultyServer};
+use fixtures::{hex, jsonl, neutral, neutral_f64, same};
 use influxdb_client::client::Client;
 use influxdb_client::config::Conf;
 use influxdb_client::ffi::*;
-use influxdb_client::query::{Event, Value};
+use influxdb_client::query::Event;
 use influxdb_client::Code;
 use serde_json::{json, Map, Value as Json};
-
-fn jsonl(name: &str) -> Vec<Json> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/query")
-        .join(name);
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 fn cs(s: &str) -> CString {
     CString::new(s).unwrap()
@@ -78,43 +68,6 @@ fn rust_client(url: &str, settings: &[(&str, &str)]) -> Client {
         conf.set(k, v).unwrap();
     }
     Client::new(&conf).unwrap()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A double in the fixtures' neutral form.
-fn neutral_f64(f: f64) -> Json {
-    if f.is_nan() {
-        json!("NaN")
-    } else if f == f64::INFINITY {
-        json!("+Inf")
-    } else if f == f64::NEG_INFINITY {
-        json!("-Inf")
-    } else {
-        serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap()
-    }
-}
-
-/// JSON equality where numbers compare as f64 when either is a float.
-fn same(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::Number(x), Json::Number(y)) => {
-            if x.is_f64() || y.is_f64() {
-                x.as_f64() == y.as_f64()
-            } else {
-                x == y
-            }
-        }
-        (Json::Array(x), Json::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 /// A converted C cell in the neutral form.
@@ -295,16 +248,7 @@ fn run_rust(client: &Client, org: &str) -> Json {
                             break 'events;
                         }
                     };
-                    let v = match v {
-                        Value::Null => Json::Null,
-                        Value::String(s) | Value::Unknown(s) => json!(s),
-                        Value::Double(f) => neutral_f64(f),
-                        Value::Long(i) => json!(i),
-                        Value::ULong(u) => json!(u),
-                        Value::Bool(b) => json!(b),
-                        Value::Time(ns) | Value::Duration(ns) => json!(ns),
-                        Value::Bytes(b) => json!(hex(&b)),
-                    };
+                    let v = neutral(v);
                     values.insert(r.table().columns()[c].label().to_owned(), v.clone());
                     row.push(v);
                 }
