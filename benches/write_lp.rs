@@ -26,6 +26,10 @@ use influxdb_client::ffi::{
 use influxdb_client::lp::validate_lines;
 use influxdb_client::types::Precision;
 
+#[path = "common/lp_chunks.rs"]
+mod lp_chunks;
+use lp_chunks::std_lp_chunks;
+
 static LINES: AtomicU64 = AtomicU64::new(0);
 
 fn start_sink() -> String {
@@ -111,26 +115,7 @@ fn thread_cpu() -> f64 {
 }
 
 fn main() {
-    let n: usize = std::env::var("WRITE_LP_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let t0: i64 = 1_700_000_000_000_000_000;
-    let chunks: Vec<Vec<u8>> = (0..n)
-        .step_by(1000)
-        .map(|s| {
-            let lines: Vec<String> = (s..(s + 1000).min(n))
-                .map(|i| {
-                    format!(
-                        "m,host=server-{},region=us-west-{} count={}i,ok={},usage_system={:?},usage_user={:?} {}",
-                        i % 100, i % 4, i, i % 2 == 0, i as f64 * 0.11, i as f64 * 0.37,
-                        t0 + i as i64 * 1000
-                    )
-                })
-                .collect();
-            lines.join("\n").into_bytes()
-        })
-        .collect();
+    let (n, chunks) = std_lp_chunks("WRITE_LP_N");
     let url = start_sink();
     let per = |secs: f64| secs * 1e9 / n as f64;
     let rounds = if std::env::args().any(|a| a == "--bench") {
