@@ -110,12 +110,11 @@ class Point(object):
         values), as the seed; other invalid points raise ``ValueError``.
         """
         prec = self._write_precision if precision is None else precision
-        packed = bytearray()
-        pack_point(self, prec, packed)
+        data = packed(self, prec)
         from influxdb_client_c._lib import lib, last_error, lines_text
         lb = lib.influx_lines_new(None, c_precision(prec))
         try:
-            rc = lib.influx_lines_add_packed(lb, bytes(packed), len(packed), None)
+            rc = lib.influx_lines_add_packed(lb, data, len(data), None)
             if rc:
                 msg = last_error()[0]
                 if "has nothing to write" in msg:
@@ -261,11 +260,6 @@ def _tag(item):
             _tag_cache.clear()
         _tag_cache[item] = b
     return b
-
-
-def pack_point(point, precision, out):
-    """Append ``point`` to ``out`` (a bytearray) in the packed format, its time in ``precision``."""
-    out += packed(point, precision)
 
 
 _head_cache = {}   # (measurement, *tag items) of str only -> packed measurement + tags
